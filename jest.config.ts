@@ -1,0 +1,13 @@
+import type { Config } from 'jest';
+
+// The project's own tests (`npm test`). The conformance suites in suites/ are not run here directly:
+// `gitlab-ci-conformance run` runs them against a target with its own configuration (src/runner/).
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test', '<rootDir>/contracts'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  testTimeout: 60_000,
+};
+
+export default config;

@@ -1,0 +1,106 @@
+// Where the spec is read: the OpenAPI description and the rule catalog, from spec/ (never from elsewhere).
+import fs from 'node:fs';
+import path from 'node:path';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import YAML from 'yaml';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import {
+  HTTP_METHODS,
+  type ApiDescription,
+  type AuthRequirement,
+  type HttpMethod,
+  type Operation,
+  type OperationParameter,
+  type RuleCatalog,
+} from './types';
+
+export const SPEC_DIR = path.resolve(__dirname, '..', '..', 'spec');
+export const DESCRIPTION_FILE = 'gitlab-ci-v1.openapi.yaml';
+export const CATALOG_FILE = 'rules.yaml';
+
+export function readYaml<T>(file: string): T {
+  return YAML.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+/** Reads the description and the catalog, validates the description as OpenAPI 3.1 and resolves every $ref. */
+export async function loadDescription(specDir = SPEC_DIR): Promise<ApiDescription> {
+  const raw = readYaml<OpenAPIV3_1.Document>(path.join(specDir, DESCRIPTION_FILE));
+  // validate() both checks the document against the OpenAPI 3.1 schema and dereferences it.
+  const document = (await SwaggerParser.validate(structuredClone(raw) as never)) as OpenAPIV3_1.Document;
+  const catalog = readYaml<RuleCatalog>(path.join(specDir, CATALOG_FILE));
+  return describe(document, catalog);
+}
+
+function describe(document: OpenAPIV3_1.Document, catalog: RuleCatalog): ApiDescription {
+  const operations: Operation[] = [];
+  const methodsByPath: Record<string, HttpMethod[]> = {};
+  for (const [pathTemplate, item] of Object.entries(document.paths ?? {})) {
+    if (!item) continue;
+    methodsByPath[pathTemplate] = [];
+    for (const method of HTTP_METHODS) {
+      const op = item[method.toLowerCase() as OpenAPIV3_1.HttpMethods] as OpenAPIV3_1.OperationObject | undefined;
+      if (!op) continue;
+      methodsByPath[pathTemplate].push(method);
+      operations.push(toOperation(pathTemplate, method, item, op));
+    }
+  }
+  return { document, operations, catalog, methodsByPath };
+}
+
+type Extended<T> = T & Record<`x-${string}`, unknown>;
+
+function toOperation(
+  pathTemplate: string,
+  method: HttpMethod,
+  item: OpenAPIV3_1.PathItemObject,
+  op: OpenAPIV3_1.OperationObject,
+): Operation {
+  const ext = op as Extended<OpenAPIV3_1.OperationObject>;
+  const parameters: OperationParameter[] = [];
+  for (const p of [...(item.parameters ?? []), ...(op.parameters ?? [])] as Extended<OpenAPIV3_1.ParameterObject>[]) {
+    parameters.push({
+      name: p.name,
+      in: p.in as OperationParameter['in'],
+      required: p.required === true,
+      schema: (p.schema ?? {}) as OpenAPIV3_1.SchemaObject,
+      credential: p['x-credential'] as OperationParameter['credential'],
+    });
+  }
+  const content = (op.requestBody as OpenAPIV3_1.RequestBodyObject | undefined)?.content ?? {};
+  const requestBodySchema = content['application/json']?.schema as OpenAPIV3_1.SchemaObject | undefined;
+  const bodyRequired = new Set(requestBodySchema?.required ?? []);
+  for (const [name, schema] of Object.entries(requestBodySchema?.properties ?? {})) {
+    const s = schema as Extended<OpenAPIV3_1.SchemaObject>;
+    parameters.push({
+      name,
+      in: 'body',
+      required: bodyRequired.has(name),
+      schema: s,
+      credential: s['x-credential'] as OperationParameter['credential'],
+    });
+  }
+  const responses: Operation['responses'] = {};
+  for (const [status, response] of Object.entries(op.responses ?? {})) {
+    const r = response as OpenAPIV3_1.ResponseObject;
+    responses[status] = r.content?.['application/json']?.schema as OpenAPIV3_1.SchemaObject | undefined;
+  }
+  const conformance = (ext['x-conformance'] ?? {}) as { rules?: string[] };
+  return {
+    operationId: op.operationId ?? `${method} ${pathTemplate}`,
+    method,
+    path: pathTemplate,
+    tag: op.tags?.[0] ?? 'untagged',
+    summary: op.summary ?? '',
+    auth: (ext['x-auth'] ?? []) as AuthRequirement[],
+    rules: conformance.rules ?? [],
+    parameters,
+    requestBodySchema,
+    requestContentTypes: Object.keys(content),
+    responses,
+  };
+}
+
+/** "POST /projects/{id}" — how an operation is named in test names and reports. */
+export function operationLabel(op: Pick<Operation, 'method' | 'path'>): string {
+  return `${op.method} ${op.path}`;
+}

@@ -1,0 +1,125 @@
+// The shapes read from spec/: the OpenAPI description (typed by openapi-types) and the rule catalog.
+import type { OpenAPIV3_1 } from 'openapi-types';
+
+export type AuthMethod = 'user' | 'project' | 'registration' | 'runner';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
+
+/** Where in the docs a rule comes from: page, section and a short quote. */
+export interface RuleSource {
+  page: string;
+  section: string;
+  quote: string;
+}
+
+/** How a compatibility profile departs from the strict rule (data only). */
+export interface ProfileOverride {
+  status?: number;
+  skip?: boolean;
+  note?: string;
+}
+
+/** The check families: each turns a rule into test cases (src/derive) and runs them (src/checks, src/scenarios). */
+export type CheckFamily =
+  | 'response-json'
+  | 'response-schema'
+  | 'json-suffix'
+  | 'form-body'
+  | 'success-status'
+  | 'created-resource'
+  | 'modified-resource'
+  | 'delete-removes'
+  | 'delete-idempotent-repeat'
+  | 'delete-idempotent-never-existed'
+  | 'required-attribute'
+  | 'unknown-id'
+  | 'method-not-allowed'
+  | 'conflict'
+  | 'unprocessable'
+  | 'malformed-input'
+  | 'no-server-error'
+  | 'auth-accepted'
+  | 'auth-rejected'
+  | 'auth-before-existence'
+  | 'commit-not-duplicated'
+  | 'pagination'
+  | 'nothing-to-build'
+  | 'build-handed-out-once'
+  | 'build-update-assigned';
+
+/** How a credential is spoiled by an auth-rejected rule. */
+export type AuthVariant =
+  | 'missing'
+  | 'invalid'
+  | 'wrong-kind'
+  | 'untrusted-url'
+  | 'not-manager'
+  | 'outsider'
+  | 'other-project'
+  | 'deleted';
+
+export interface Rule {
+  id: string;
+  family: CheckFamily;
+  title: string;
+  source: RuleSource;
+  auth?: AuthMethod;
+  variant?: AuthVariant;
+  decision?: string;
+  profiles?: Record<string, ProfileOverride>;
+}
+
+export interface RuleCatalog {
+  version: number;
+  sources: Record<string, string>;
+  rules: Rule[];
+}
+
+/** One entry of an operation's x-auth: an accepted authentication method and where its credential travels. */
+export interface AuthRequirement {
+  method: AuthMethod;
+  /** Parameter name of a CI token (project_token, token); the user token travels as described by x-auth-methods. */
+  name?: string;
+  in?: 'query' | 'body';
+  /** The parameter naming the project the token must belong to. */
+  scope?: string;
+  /** For the user method: which forms are accepted (query, header); both when absent. */
+  forms?: Array<'query' | 'header'>;
+  note?: string;
+}
+
+export type ParameterLocation = 'path' | 'query' | 'header' | 'body';
+
+/** A parameter of an operation, flattened from path/query parameters and the request body's top-level properties. */
+export interface OperationParameter {
+  name: string;
+  in: ParameterLocation;
+  required: boolean;
+  schema: OpenAPIV3_1.SchemaObject;
+  /** Set when the parameter carries a credential (x-credential). */
+  credential?: AuthMethod | 'gitlab-url';
+}
+
+export interface Operation {
+  operationId: string;
+  method: HttpMethod;
+  /** Path template relative to the server's /api/v1, e.g. /projects/{id}. */
+  path: string;
+  tag: string;
+  summary: string;
+  auth: AuthRequirement[];
+  rules: string[];
+  parameters: OperationParameter[];
+  requestBodySchema?: OpenAPIV3_1.SchemaObject;
+  requestContentTypes: string[];
+  /** Response schema per status code (as a string, e.g. "201"). */
+  responses: Record<string, OpenAPIV3_1.SchemaObject | undefined>;
+}
+
+export interface ApiDescription {
+  document: OpenAPIV3_1.Document;
+  operations: Operation[];
+  catalog: RuleCatalog;
+  /** Documented methods per path, to derive the unsupported ones. */
+  methodsByPath: Record<string, HttpMethod[]>;
+}

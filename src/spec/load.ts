@@ -24,11 +24,26 @@ export function readYaml<T>(file: string): T {
 
 /** Reads the description and the catalog, validates the description as OpenAPI 3.1 and resolves every $ref. */
 export async function loadDescription(specDir = SPEC_DIR): Promise<ApiDescription> {
-  const raw = readYaml<OpenAPIV3_1.Document>(path.join(specDir, DESCRIPTION_FILE));
+  const { document, catalog } = readSpec(specDir);
+  return buildDescription(document, catalog);
+}
+
+/** The two spec files as parsed, before validation (the raw OpenAPI document keeps its $refs). */
+export function readSpec(specDir = SPEC_DIR): { document: OpenAPIV3_1.Document; catalog: RuleCatalog } {
+  return {
+    document: readYaml<OpenAPIV3_1.Document>(path.join(specDir, DESCRIPTION_FILE)),
+    catalog: readYaml<RuleCatalog>(path.join(specDir, CATALOG_FILE)),
+  };
+}
+
+/**
+ * Builds an ApiDescription from already-parsed objects (e.g. mutated in-memory copies in tests):
+ * validates the document as OpenAPI 3.1 and resolves every $ref. Neither argument is modified.
+ */
+export async function buildDescription(raw: OpenAPIV3_1.Document, catalog: RuleCatalog): Promise<ApiDescription> {
   // validate() both checks the document against the OpenAPI 3.1 schema and dereferences it.
   const document = (await SwaggerParser.validate(structuredClone(raw) as never)) as OpenAPIV3_1.Document;
-  const catalog = readYaml<RuleCatalog>(path.join(specDir, CATALOG_FILE));
-  return describe(document, catalog);
+  return describe(document, structuredClone(catalog));
 }
 
 function describe(document: OpenAPIV3_1.Document, catalog: RuleCatalog): ApiDescription {

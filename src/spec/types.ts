@@ -63,6 +63,8 @@ export interface Rule {
   family: CheckFamily;
   title: string;
   source: RuleSource;
+  /** The statuses the rule accepts; absent: the operation's documented success status. */
+  expect?: number[];
   auth?: AuthMethod;
   variant?: AuthVariant;
   decision?: string;

@@ -1,0 +1,65 @@
+// Configuration of a run, read in one place: command-line options first, then the environment
+// (PRODUCT.md lists both). Everything downstream receives a RunConfig and never reads process.env itself.
+import { UsageError } from '../cli/errors';
+
+export const PROFILES = ['strict', 'gitlab-ci-8.0'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+export const DEFAULTS = {
+  profile: 'strict' as Profile,
+  reportDir: 'reports',
+  timeoutMs: 10_000,
+  concurrency: 8,
+};
+
+export interface RunConfig {
+  /** Base URL of the server under test (the API is at {target}/api/v1). */
+  target: string;
+  gitlabUrl: string;
+  privateToken: string;
+  developerToken?: string;
+  outsiderToken?: string;
+  registrationToken?: string;
+  /** GitLab project ids the suite may use for its CI projects; discovered through the GitLab API when empty. */
+  gitlabProjectIds: number[];
+  profile: Profile;
+  only: string[];
+  skip: string[];
+  reportDir: string;
+  timeoutMs: number;
+  concurrency: number;
+  /** A short run-unique tag put in the name of everything the run creates. */
+  runId: string;
+}
+
+/** Every secret of a config, for redaction. */
+export function secretsOf(config: Pick<RunConfig, 'privateToken' | 'developerToken' | 'outsiderToken' | 'registrationToken'>): string[] {
+  return [config.privateToken, config.developerToken, config.outsiderToken, config.registrationToken].filter(
+    (s): s is string => typeof s === 'string' && s.length > 0,
+  );
+}
+
+export function apiBase(target: string): string {
+  return `${target.replace(/\/+$/, '')}/api/v1`;
+}
+
+export function parseUrlOption(value: string, option: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${option}: not a URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`${option}: must be an http:// or https:// URL, got ${url.protocol}`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+export function parsePositiveInt(value: string, option: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`${option}: expected a whole number >= 1, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}

@@ -1,0 +1,34 @@
+// The result of every check, as report.json states it (PRODUCT.md). Suite files append results to the
+// run's results file as they finish; the run reads them all back to write the reports.
+import fs from 'node:fs';
+
+export type CheckStatus = 'passed' | 'failed' | 'skipped';
+
+export interface Evidence {
+  request?: unknown;
+  response?: unknown;
+}
+
+export interface CheckResult {
+  id: string;
+  rule: string;
+  operation: string;
+  title: string;
+  status: CheckStatus;
+  reason?: string;
+  durationMs?: number;
+  evidence?: Evidence;
+}
+
+export function appendResult(file: string, result: CheckResult): void {
+  fs.appendFileSync(file, `${JSON.stringify(result)}\n`, { mode: 0o600 });
+}
+
+export function readResults(file: string): CheckResult[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as CheckResult);
+}

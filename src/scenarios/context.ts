@@ -1,0 +1,28 @@
+// What a scenario gets to work with: the operation and case it runs, the run's state, and a `send`
+// that records every exchange (for evidence) and every resource the answer created (for clean-up).
+import type { RunConfig } from '../config/run-config';
+import type { CaseSpec } from '../derive/cases';
+import type { ApiRequest } from '../http/types';
+import type { Exchange } from '../checks';
+import type { Operation } from '../spec/types';
+import type { Scope, World } from '../state/world';
+import type { Prepared } from './arrange';
+
+/** Validates a body against the schema the description gives for the operation and status. */
+export type ResponseValidator = (operation: Operation, status: number, body: unknown) => string[];
+
+export interface CaseContext {
+  op: Operation;
+  spec: CaseSpec;
+  config: RunConfig;
+  world: World;
+  scope: Scope;
+  validate: ResponseValidator;
+  exchanges: Exchange[];
+  send(request: ApiRequest): Promise<Exchange>;
+  /** A fresh valid request of this case's operation (see arrange.ts). */
+  arrange(): Promise<Prepared>;
+}
+
+/** A scenario sends what its family needs and answers the failed checks (empty: the rule holds). */
+export type Scenario = (ctx: CaseContext) => Promise<string[]>;

@@ -1,0 +1,412 @@
+// One scenario per check family (spec/rules.yaml `family`): arrange a valid request, break exactly one
+// thing about it, send it, and judge the answers with the pure checks of src/checks.
+import crypto from 'node:crypto';
+import {
+  failures,
+  handedOutOnce,
+  jsonResponse,
+  notAServerError,
+  pageSize,
+  reflectsInput,
+  sameAnswer,
+  statusConformance,
+  type Exchange,
+} from '../checks';
+import { requiredAttributes, successStatus } from '../derive/cases';
+import { removeParam, setParam, withEncoding, withJsonSuffix, withMethod, withRawBody, bodyOf } from '../http/request';
+import type { ApiRequest } from '../http/types';
+import type { AuthMethod, CheckFamily } from '../spec/types';
+import { fillPath, type Prepared } from './arrange';
+import type { CaseContext, Scenario } from './context';
+
+/** An id no resource has: far above what any server hands out, below 2^31 for servers with 32-bit ids. */
+export function unknownId(): number {
+  return 2_100_000_000 + crypto.randomInt(40_000_000);
+}
+
+/** A token nobody was ever given. */
+export function unknownToken(): string {
+  return `conformance-unknown-${crypto.randomBytes(10).toString('hex')}`;
+}
+
+/** Where the credential of `method` sits in a prepared request, and the request with it replaced or removed. */
+function withCredential(prepared: Prepared, method: AuthMethod, value: string | undefined): ApiRequest {
+  if (method === 'user') {
+    const bare = removeParam(removeParam(prepared.request, 'query', 'private_token'), 'header', 'PRIVATE-TOKEN');
+    return value === undefined ? bare : setParam(bare, 'query', 'private_token', value);
+  }
+  const slot = prepared.credentials.find((c) => c.method === method);
+  if (!slot) throw new Error(`the arrangement of this operation has no ${method} credential`);
+  return value === undefined ? removeParam(prepared.request, slot.location, slot.name) : setParam(prepared.request, slot.location, slot.name, value);
+}
+
+/** The token of another kind that the run holds (wrong-kind variants). */
+async function tokenOfKind(ctx: CaseContext, kind: string): Promise<string> {
+  switch (kind) {
+    case 'user':
+      return ctx.config.privateToken;
+    case 'project':
+      return (await ctx.world.otherProject()).token;
+    case 'runner':
+      return (await ctx.world.sharedRunner()).token;
+    case 'registration':
+      return ctx.config.registrationToken as string;
+    default:
+      throw new Error(`unknown token kind ${kind}`);
+  }
+}
+
+function authMethodOf(ctx: CaseContext): AuthMethod {
+  return ctx.op.auth[0].method;
+}
+
+function withPathId(prepared: Prepared, name: string, id: number): ApiRequest {
+  return { ...prepared.request, path: fillPath(prepared.pathTemplate, { ...prepared.pathParams, [name]: id }) };
+}
+
+async function expectStatus(ctx: CaseContext, request: ApiRequest): Promise<string[]> {
+  return failures(statusConformance(await ctx.send(request), ctx.spec.expect));
+}
+
+async function successWithEvidence(ctx: CaseContext, request: ApiRequest, prepared: Prepared): Promise<string[]> {
+  const exchange = await ctx.send(request);
+  const status = statusConformance(exchange, [successStatus(ctx.op)]);
+  if (status) return [status];
+  return failures(prepared.reflects ? reflectsInput(exchange.response.body, prepared.reflects) : undefined);
+}
+
+const successStatusScenario: Scenario = async (ctx) => expectStatus(ctx, (await ctx.arrange()).request);
+
+const createdOrModified: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  const exchange = await ctx.send(prepared.request);
+  const status = statusConformance(exchange, ctx.spec.expect);
+  if (status) return [status];
+  const problems = failures(
+    exchange.response.body === undefined || exchange.response.text.trim() === '' ? 'The response has no body; expected the resource as JSON.' : undefined,
+    ...ctx.validate(ctx.op, exchange.response.status, exchange.response.body).map((e) => `The returned resource does not match the schema: ${e}.`),
+    prepared.reflects ? reflectsInput(exchange.response.body, prepared.reflects) : undefined,
+  );
+  if (problems.length || !prepared.readBack) return problems;
+  const readBack = prepared.readBack(exchange.response.body);
+  const answer = await ctx.send(readBack.request);
+  return failures(
+    answer.response.status !== 200
+      ? `The resource could not be read back: ${readBack.request.method} ${readBack.request.path} answered ${answer.response.status}.`
+      : readBack.finds(answer.response.body),
+  );
+};
+
+const deleteRemoves: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  const first = await expectStatus(ctx, prepared.request);
+  if (first.length || !prepared.gone) return first;
+  const gone = prepared.gone();
+  if (ctx.op.operationId === 'unlinkRunner') {
+    // The project gets a pending build the unlinked runner could take if it were still linked.
+    await ctx.world.pushCommit(await ctx.world.sharedProject());
+  }
+  const after = await ctx.send(gone.request);
+  return after.response.status === gone.expect[0]
+    ? []
+    : [`The resource is still there after DELETE: ${gone.what} answered ${after.response.status}, expected ${gone.expect.join(' or ')}.`];
+};
+
+const deleteRepeat: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  const first = await ctx.send(prepared.request);
+  const second = await ctx.send(prepared.request);
+  return failures(
+    statusConformance(first, [200]),
+    second.response.status === 200 ? undefined : `The second identical DELETE answered ${second.response.status}, expected 200 (DELETE is idempotent).`,
+  );
+};
+
+const deleteNeverExisted: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  const last = Object.keys(prepared.pathParams).at(-1) as string;
+  return expectStatus(ctx, withPathId(prepared, last, unknownId()));
+};
+
+const requiredAttribute: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  const name = String(ctx.spec.params.omit);
+  const location = ctx.op.parameters.find((p) => p.name === name)?.in === 'query' ? 'query' : 'body';
+  return expectStatus(ctx, removeParam(prepared.request, location, name));
+};
+
+const unknownIdScenario: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  return expectStatus(ctx, withPathId(prepared, String(ctx.spec.params.unknown), unknownId()));
+};
+
+const authBeforeExistence: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  const idName = Object.keys(prepared.pathParams)[0];
+  const unknown = { ...prepared, request: withPathId(prepared, idName, unknownId()) };
+  return expectStatus(ctx, withCredential(unknown, authMethodOf(ctx), unknownToken()));
+};
+
+const methodNotAllowed: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  const method = String(ctx.spec.params.method);
+  const request = withMethod(prepared.request, method);
+  return expectStatus(ctx, method === 'GET' ? { ...request, body: undefined } : request);
+};
+
+const conflict: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  const existing = await ctx.world.otherProject();
+  const request =
+    ctx.spec.params.field === 'name'
+      ? setParam(prepared.request, 'body', 'name', existing.name)
+      : setParam(prepared.request, 'body', 'gitlab_id', existing.gitlabId);
+  return expectStatus(ctx, request);
+};
+
+const unprocessable: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  const field = String(ctx.spec.params.field);
+  return expectStatus(ctx, setParam(prepared.request, 'body', field, field === 'state' ? 'exploded' : ''));
+};
+
+const malformedInput: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  if (ctx.spec.params.body === 'bad-json') return expectStatus(ctx, withRawBody(prepared.request, '{"token": "unterminated'));
+  const attributes = ctx.op.parameters.filter((p) => p.in === 'body');
+  const target = attributes.find((p) => !p.credential && p.required) ?? attributes.find((p) => !p.credential) ?? attributes[0];
+  return expectStatus(ctx, setParam(prepared.request, 'body', target.name, valueOfAnotherType(target.schema.type)));
+};
+
+/** A value that is certainly not of the schema's type: a string for objects, an object for the rest. */
+function valueOfAnotherType(type: unknown): unknown {
+  return type === 'object' ? 'a string where an object belongs' : { unexpected: ['an object where a value belongs'] };
+}
+
+const HUGE = 'x'.repeat(100_000);
+
+const noServerError: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  let request = prepared.request;
+  const kind = ctx.spec.params.input;
+  if (kind === 'unknown-fields') {
+    request =
+      request.body !== undefined
+        ? { ...request, body: { ...bodyOf(request), conformance_unknown: { nested: [1, 'two', null] } } }
+        : setParam(request, 'query', 'conformance_unknown', '[]{}');
+  } else {
+    const value = kind === 'huge' ? HUGE : '';
+    for (const p of ctx.op.parameters) {
+      const isString = p.schema.type === 'string';
+      if (p.credential === 'user' || p.credential === 'gitlab-url' || p.in === 'path' || !isString) continue;
+      request = setParam(request, p.in === 'query' ? 'query' : 'body', p.name, value);
+    }
+  }
+  return failures(notAServerError(await ctx.send(request)));
+};
+
+const jsonSuffix: Scenario = async (ctx) => {
+  const [plain, suffixed] = await Promise.all([ctx.arrange(), ctx.arrange()]);
+  const a = await ctx.send(plain.request);
+  const b = await ctx.send(withJsonSuffix(suffixed.request));
+  return failures(statusConformance(a, [successStatus(ctx.op)]), sameAnswer(a, b, 'request with the .json suffix'));
+};
+
+const formBody: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  return successWithEvidence(ctx, withEncoding(prepared.request, 'form'), prepared);
+};
+
+const authAccepted: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  let request = prepared.request;
+  if (ctx.spec.params.userForm === 'header') {
+    request = setParam(withCredential(prepared, 'user', undefined), 'header', 'PRIVATE-TOKEN', ctx.config.privateToken);
+  }
+  if (ctx.spec.params.token === 'registration') {
+    request = withCredential(prepared, 'registration', ctx.config.registrationToken);
+  }
+  return successWithEvidence(ctx, request, prepared);
+};
+
+const authRejected: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  const method = ctx.spec.params.auth as AuthMethod;
+  let request: ApiRequest;
+  switch (ctx.spec.params.variant) {
+    case 'missing':
+      request = withCredential(prepared, method, undefined);
+      break;
+    case 'invalid':
+      request = withCredential(prepared, method, unknownToken());
+      break;
+    case 'wrong-kind':
+      request = withCredential(prepared, method, await tokenOfKind(ctx, String(ctx.spec.params.kind)));
+      break;
+    case 'untrusted-url':
+      request =
+        ctx.spec.params.url === 'missing'
+          ? removeParam(prepared.request, 'query', 'url')
+          : // .invalid never resolves (RFC 2606): a server that calls it cannot reach anything.
+            setParam(prepared.request, 'query', 'url', 'http://gitlab.invalid/');
+      break;
+    case 'not-manager':
+      request = withCredential(prepared, 'user', ctx.config.developerToken);
+      break;
+    case 'outsider':
+      request = withCredential(prepared, 'user', ctx.config.outsiderToken);
+      break;
+    case 'other-project': {
+      if (ctx.spec.params.unknownProject) {
+        request = setParam(prepared.request, 'body' in prepared.request && prepared.request.body !== undefined ? 'body' : 'query', 'project_id', unknownId());
+      } else {
+        request = withCredential(prepared, 'project', (await ctx.world.otherProject()).token);
+      }
+      break;
+    }
+    case 'deleted':
+      request = withCredential(prepared, 'runner', await ctx.world.deletedRunnerToken());
+      break;
+    default:
+      throw new Error(`unknown auth variant ${String(ctx.spec.params.variant)}`);
+  }
+  return expectStatus(ctx, request);
+};
+
+const commitNotDuplicated: Scenario = async (ctx) => {
+  const prepared = await ctx.arrange();
+  const first = await ctx.send(prepared.request);
+  const second = await ctx.send(prepared.request);
+  const firstId = (first.response.body as { id?: unknown } | undefined)?.id;
+  const secondId = (second.response.body as { id?: unknown } | undefined)?.id;
+  const body = bodyOf(prepared.request);
+  const listing = await ctx.send({ method: 'GET', path: '/commits', query: { project_id: body.project_id as number, project_token: body.project_token as string, per_page: 100 } });
+  const sha = (body.data as { after: string }).after;
+  const copies = Array.isArray(listing.response.body) ? listing.response.body.filter((c: { sha?: unknown }) => c.sha === sha).length : -1;
+  return failures(
+    statusConformance(first, [201]),
+    statusConformance(second, ctx.spec.expect),
+    firstId === secondId ? undefined : `The repeated push answered commit ${JSON.stringify(secondId)}, the first ${JSON.stringify(firstId)}.`,
+    copies === 1 ? undefined : `GET /commits lists the pushed commit ${copies} times, expected once.`,
+  );
+};
+
+const pagination: Scenario = async (ctx) => {
+  const project = await ctx.world.createProject(ctx.scope);
+  const total = 21; // one more than the documented default page size of 20
+  for (let i = 0; i < total; i += 1) await ctx.world.pushCommit(project);
+  const list = (query: Record<string, number>) =>
+    ctx.send({ method: 'GET', path: '/commits', query: { project_id: project.id, project_token: project.token, ...query } });
+  const [byDefault, secondPage, small] = await Promise.all([list({}), list({ page: 2 }), list({ per_page: 5, page: 5 })]);
+  return failures(
+    pageSize(byDefault, 20, 'GET /commits without per_page'),
+    pageSize(secondPage, 1, 'GET /commits?page=2'),
+    pageSize(small, 1, 'GET /commits?per_page=5&page=5 (of 21)'),
+  );
+};
+
+const nothingToBuild: Scenario = async (ctx) => {
+  const project = await ctx.world.createProject(ctx.scope);
+  const runner = await ctx.world.registerRunner(project, ctx.scope);
+  return expectStatus(ctx, { method: 'POST', path: '/builds/register', body: { token: runner.token } });
+};
+
+const buildHandedOutOnce: Scenario = async (ctx) => {
+  const project = await ctx.world.createProject(ctx.scope);
+  const builds = 3;
+  const runners = await Promise.all(Array.from({ length: 6 }, () => ctx.world.registerRunner(project, ctx.scope)));
+  for (let i = 0; i < builds; i += 1) await ctx.world.pushCommit(project);
+  const answers: Exchange[] = await Promise.all(
+    runners.map((r) => ctx.send({ method: 'POST', path: '/builds/register', body: { token: r.token } })),
+  );
+  const handed = answers.filter((a) => a.response.status === 201).map((a) => (a.response.body as { id: number }).id);
+  return failures(
+    handedOutOnce(handed),
+    new Set(handed).size === builds ? undefined : `${new Set(handed).size} distinct builds were handed out to 6 runners asking at once, expected all ${builds}.`,
+  );
+};
+
+const buildUpdateAssigned: Scenario = async (ctx) => {
+  const { project, buildId } = await ctx.world.runningBuild(ctx.scope);
+  const stranger = await ctx.world.registerRunner(project, ctx.scope);
+  return expectStatus(ctx, { method: 'PUT', path: `/builds/${buildId}`, body: { token: stranger.token, state: 'success', trace: 'not mine' } });
+};
+
+/** The request that makes the operation answer `status`, for the representation checks. */
+async function provoke(ctx: CaseContext, status: number): Promise<Exchange> {
+  const prepared = await ctx.arrange();
+  const method = ctx.op.auth[0].method;
+  const request = ((): ApiRequest | Promise<ApiRequest> => {
+    switch (status) {
+      case 200:
+      case 201:
+        return prepared.request;
+      case 400: {
+        const [first] = requiredAttributes(ctx.op);
+        return first ? removeParam(prepared.request, ctx.op.parameters.find((p) => p.name === first)?.in === 'query' ? 'query' : 'body', first) : withRawBody(prepared.request, '{');
+      }
+      case 401:
+        return withCredential(prepared, 'user', unknownToken());
+      case 403:
+        if (method !== 'user') return withCredential(prepared, ctx.op.auth.find((a) => a.method !== 'user')?.method ?? method, unknownToken());
+        return withCredential(prepared, 'user', ctx.op.operationId === 'getProject' ? ctx.config.outsiderToken : ctx.config.developerToken);
+      case 404:
+        if (ctx.op.operationId === 'requestBuild') {
+          return ctx.world.createProject(ctx.scope).then(async (p) => ({ method: 'POST', path: '/builds/register', body: { token: (await ctx.world.registerRunner(p, ctx.scope)).token } }));
+        }
+        return withPathId(prepared, Object.keys(prepared.pathParams)[0], unknownId());
+      case 409:
+        return ctx.world.otherProject().then((other) => setParam(prepared.request, 'body', 'name', other.name));
+      case 422:
+        return ctx.op.operationId === 'updateBuild' ? setParam(prepared.request, 'body', 'state', 'exploded') : setParam(prepared.request, 'body', 'name', '');
+      default:
+        throw new Error(`no way to provoke ${status} on ${ctx.op.operationId}`);
+    }
+  })();
+  if (ctx.op.operationId === 'createCommit' && status === 200) {
+    await ctx.send(prepared.request); // the repeat of an existing commit is what answers 200
+  }
+  return ctx.send(await request);
+}
+
+const responseJson: Scenario = async (ctx) => {
+  const exchange = await provoke(ctx, Number(ctx.spec.params.status));
+  return failures(jsonResponse(exchange));
+};
+
+const responseSchema: Scenario = async (ctx) => {
+  const status = Number(ctx.spec.params.status);
+  const exchange = await provoke(ctx, status);
+  if (exchange.response.status !== status) {
+    return [`Could not see the ${status} answer to check its schema: the request meant to provoke it answered ${exchange.response.status}.`];
+  }
+  return ctx.validate(ctx.op, status, exchange.response.body).map((e) => `The ${status} body does not match its schema: ${e}.`);
+};
+
+export const SCENARIOS: Record<CheckFamily, Scenario> = {
+  'response-json': responseJson,
+  'response-schema': responseSchema,
+  'json-suffix': jsonSuffix,
+  'form-body': formBody,
+  'success-status': successStatusScenario,
+  'created-resource': createdOrModified,
+  'modified-resource': createdOrModified,
+  'delete-removes': deleteRemoves,
+  'delete-idempotent-repeat': deleteRepeat,
+  'delete-idempotent-never-existed': deleteNeverExisted,
+  'required-attribute': requiredAttribute,
+  'unknown-id': unknownIdScenario,
+  'method-not-allowed': methodNotAllowed,
+  conflict,
+  unprocessable,
+  'malformed-input': malformedInput,
+  'no-server-error': noServerError,
+  'auth-accepted': authAccepted,
+  'auth-rejected': authRejected,
+  'auth-before-existence': authBeforeExistence,
+  'commit-not-duplicated': commitNotDuplicated,
+  pagination,
+  'nothing-to-build': nothingToBuild,
+  'build-handed-out-once': buildHandedOutOnce,
+  'build-update-assigned': buildUpdateAssigned,
+};

@@ -1,0 +1,150 @@
+// The HTTP layer of the reference server: node:http, JSON in and out, every response
+// `Content-Type: application/json`, every error {"message": "..."}.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ServerContext } from '../context';
+import { CiStore, DomainError, randomToken } from '../domain';
+import { GitlabIdentityClient, IdentityUnavailableError, type IdentityProvider } from '../identity';
+import { normaliseGitlabUrl } from './auth';
+import { BodyTooLargeError, parseBody, parseUrlEncoded, readBody } from './body';
+import { HttpError, fromDomainError, methodNotAllowed, notFoundError } from './errors';
+import { ROUTES } from './routes';
+import { Router, apiPath, type Reply, type Route, type RouteRequest } from './router';
+
+export interface ReferenceServerOptions {
+  /** The GitLab instance the server trusts for user tokens (its API v3 is asked about them). */
+  gitlabUrl: string;
+  /** The runners registration token; random when absent. */
+  registrationToken?: string;
+  /** Named faults for mutation testing (see ServerContext.faults). */
+  faults?: ReadonlySet<string>;
+  /** Replaces the GitLab API client (tests). */
+  identity?: IdentityProvider;
+}
+
+export interface ReferenceServer {
+  readonly context: ServerContext;
+  readonly registrationToken: string;
+  /** The node:http server (not listening until listen()). */
+  readonly server: http.Server;
+  /** Starts listening; resolves with the base URL (the API is at {url}/api/v1). */
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+const JSON_TYPE = 'application/json';
+
+function send(res: http.ServerResponse, reply: Reply): void {
+  const text = JSON.stringify(reply.body ?? null);
+  res.writeHead(reply.status, {
+    ...reply.headers,
+    'Content-Type': JSON_TYPE,
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+function errorReply(error: unknown): Reply {
+  if (error instanceof HttpError) return { status: error.status, body: { message: error.message }, headers: error.headers };
+  if (error instanceof DomainError) return errorReply(fromDomainError(error));
+  if (error instanceof BodyTooLargeError) return { status: 413, body: { message: '413 Request Entity Too Large' } };
+  if (error instanceof IdentityUnavailableError) return { status: 503, body: { message: `503 Service Unavailable: ${error.message}` } };
+  return { status: 500, body: { message: '500 Internal Server Error' } };
+}
+
+export function createReferenceServer(options: ReferenceServerOptions): ReferenceServer {
+  const gitlabUrl = normaliseGitlabUrl(options.gitlabUrl);
+  if (!gitlabUrl) throw new Error(`not an http(s) URL: ${options.gitlabUrl}`);
+  const registrationToken = options.registrationToken ?? randomToken(20);
+  const context: ServerContext = {
+    store: new CiStore({ registrationToken }),
+    identity: options.identity ?? new GitlabIdentityClient(gitlabUrl),
+    gitlabUrl,
+    faults: options.faults ?? new Set(),
+  };
+  const router = new Router([...ROUTES]);
+
+  async function dispatch(req: http.IncomingMessage, route: Route, pathParams: Record<string, string>, path: string, url: URL): Promise<Reply> {
+    const raw = await readBody(req);
+    const parsed = parseBody(raw, req.headers['content-type']);
+    const query = parseUrlEncoded(url.search.slice(1));
+    const request: RouteRequest = {
+      method: req.method ?? 'GET',
+      path,
+      pathParams,
+      query,
+      body: parsed.params,
+      bodyError: parsed.error,
+      params: { ...query, ...parsed.params },
+      headers: req.headers,
+    };
+    return route.handler(context, request);
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://reference.invalid');
+    } catch {
+      req.resume();
+      send(res, errorReply(new HttpError(400, '400 (Bad request) unreadable request target')));
+      return;
+    }
+    const path = apiPath(url.pathname);
+    const match = path === undefined ? ({ kind: 'not-found' } as const) : router.match(req.method ?? 'GET', path);
+    if (match.kind !== 'route') {
+      // Unknown path or undocumented method: decided by the path alone, before any credential.
+      req.resume();
+      send(res, errorReply(match.kind === 'not-found' ? notFoundError() : methodNotAllowed(match.allow)));
+      return;
+    }
+    let reply: Reply;
+    try {
+      reply = await dispatch(req, match.route, match.pathParams, path as string, url);
+    } catch (error) {
+      reply = errorReply(error);
+      if (reply.status >= 500 && !(error instanceof IdentityUnavailableError)) {
+        process.stderr.write(`reference server: ${req.method} ${url.pathname}: ${(error as Error)?.stack ?? String(error)}\n`);
+      }
+    }
+    if (!res.headersSent && !res.destroyed) send(res, reply);
+  }
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 10_000;
+  server.on('clientError', (_error, socket) => {
+    if (!socket.writable) return;
+    const body = JSON.stringify({ message: '400 (Bad request) malformed HTTP request' });
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+
+  return {
+    context,
+    registrationToken,
+    server,
+    listen(port = 0, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const { port: actual } = server.address() as AddressInfo;
+          resolve(`http://${host.includes(':') ? `[${host}]` : host}:${actual}`);
+        });
+      });
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        if (!server.listening) {
+          resolve();
+          return;
+        }
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,38 @@
+// GitLab projects the run may attach its CI projects to. A CI project needs a GitLab project that the
+// user manages and that has no CI project yet (one per gitlab_id). The pool hands ids out one at a time
+// and takes them back once the CI project is deleted, so a run needs only as many as it has alive at once.
+export class GitlabIdPool {
+  private readonly free: number[];
+  private readonly waiting: Array<(id: number) => void> = [];
+
+  constructor(ids: number[]) {
+    this.free = [...ids];
+  }
+
+  get size(): number {
+    return this.free.length;
+  }
+
+  /** Waits for a free id; `timeoutMs` guards against a run that leaks ids. */
+  acquire(timeoutMs: number): Promise<number> {
+    const id = this.free.shift();
+    if (id !== undefined) return Promise.resolve(id);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(grant), 1);
+        reject(new Error(`no free GitLab project for a new CI project within ${timeoutMs} ms (all ids in use)`));
+      }, timeoutMs);
+      const grant = (granted: number) => {
+        clearTimeout(timer);
+        resolve(granted);
+      };
+      this.waiting.push(grant);
+    });
+  }
+
+  release(id: number): void {
+    const next = this.waiting.shift();
+    if (next) next(id);
+    else this.free.push(id);
+  }
+}

@@ -1,0 +1,85 @@
+// Where state is recorded: every resource the run creates is written to the run's ledger as soon as
+// the server answers, so that it can be removed at the end even if a suite file crashed or the run was
+// interrupted. Runner tokens (needed to delete a runner) are stored encrypted with a key that only
+// lives in the run's memory: the ledger on disk never holds a readable secret.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+
+export type Resource =
+  | { kind: 'project'; id: number; gitlabId: number }
+  | { kind: 'runner'; id: number; token: string }
+  | { kind: 'link'; projectId: number; runnerId: number };
+
+export function resourceKey(r: Resource): string {
+  switch (r.kind) {
+    case 'project':
+      return `project:${r.id}`;
+    case 'runner':
+      return `runner:${r.id}`;
+    case 'link':
+      return `link:${r.projectId}:${r.runnerId}`;
+  }
+}
+
+export function describeResource(r: Resource): string {
+  switch (r.kind) {
+    case 'project':
+      return `CI project ${r.id} (gitlab_id ${r.gitlabId})`;
+    case 'runner':
+      return `runner ${r.id}`;
+    case 'link':
+      return `link of runner ${r.runnerId} to project ${r.projectId}`;
+  }
+}
+
+type Line = { op: 'created'; resource: Resource } | { op: 'removed'; key: string };
+
+export class Ledger {
+  constructor(
+    private readonly file: string,
+    private readonly key: Buffer,
+  ) {}
+
+  static newKey(): Buffer {
+    return crypto.randomBytes(32);
+  }
+
+  created(resource: Resource): void {
+    this.append({ op: 'created', resource });
+  }
+
+  removed(resource: Resource): void {
+    this.append({ op: 'removed', key: resourceKey(resource) });
+  }
+
+  /** What was created and not yet removed, newest first (the order to delete in). */
+  outstanding(): Resource[] {
+    if (!fs.existsSync(this.file)) return [];
+    const live = new Map<string, Resource>();
+    for (const line of fs.readFileSync(this.file, 'utf8').split('\n')) {
+      if (!line) continue;
+      const entry = JSON.parse(this.decrypt(line)) as Line;
+      if (entry.op === 'created') live.set(resourceKey(entry.resource), entry.resource);
+      else live.delete(entry.key);
+    }
+    return [...live.values()].reverse();
+  }
+
+  private append(line: Line): void {
+    fs.appendFileSync(this.file, `${this.encrypt(JSON.stringify(line))}\n`, { mode: 0o600 });
+  }
+
+  private encrypt(text: string): string {
+    const iv = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.key, iv);
+    const data = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+    return [iv, cipher.getAuthTag(), data].map((b) => b.toString('base64')).join('.');
+  }
+
+  private decrypt(line: string): string {
+    const [iv, tag, data] = line.split('.').map((part) => Buffer.from(part, 'base64'));
+    const decipher = crypto.createDecipheriv('aes-256-gcm', this.key, iv);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
+  }
+}

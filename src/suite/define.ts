@@ -1,0 +1,28 @@
+// What a generated suite file calls: one Jest test per case, named with its rule ID and a sentence that
+// names the operation. Every case of the file runs concurrently (Jest runs concurrent tests of one block
+// together, so there is one block per file), within --concurrency requests in flight; the file's state
+// is removed in afterAll.
+import { afterAll, test } from '@jest/globals';
+import type { OperationCases } from '../derive/cases';
+import { Session } from './session';
+
+export interface SuiteOperation extends OperationCases {
+  tag: string;
+}
+
+export function defineSuite(operations: SuiteOperation[]): void {
+  const session = new Session();
+  afterAll(() => session.close());
+  for (const op of operations) {
+    for (const spec of op.cases) {
+      const name = `[${spec.rule}] ${spec.title}`;
+      const selection = session.selection(spec, op);
+      if (!selection.run) {
+        if (selection.report) session.recordSkip(spec, op.label, selection.report);
+        test.skip(name, () => undefined);
+        continue;
+      }
+      test.concurrent(name, () => session.runCase(spec, op.operationId, op.label));
+    }
+  }
+}

@@ -1,0 +1,171 @@
+// One suite file's session: the HTTP client, the state of the run, the validator, and the recording of
+// results. Created once per suite file; everything it creates is removed in the file's afterAll.
+import path from 'node:path';
+import type { RunConfig } from '../config/run-config';
+import { apiBase } from '../config/run-config';
+import type { CaseSpec, Prerequisite } from '../derive/cases';
+import type { Exchange } from '../checks';
+import { HttpClient } from '../http/client';
+import type { ApiRequest } from '../http/types';
+import { Redactor } from '../report/redact';
+import { appendResult, type CheckResult } from '../report/results';
+import { readHandoff } from '../runner/handoff';
+import { ARRANGEMENTS } from '../scenarios/arrange';
+import type { CaseContext, ResponseValidator } from '../scenarios/context';
+import { SCENARIOS } from '../scenarios/families';
+import { loadDescription, readYaml, SPEC_DIR, CATALOG_FILE } from '../spec/load';
+import { createResponseValidator } from '../spec/response-validator';
+import type { ApiDescription, Operation, Rule, RuleCatalog } from '../spec/types';
+import { GitlabIdPool } from '../state/gitlab-id-pool';
+import { Ledger } from '../state/ledger';
+import { World } from '../state/world';
+
+const PREREQUISITE_REASONS: Record<Prerequisite, { option: keyof RunConfig; why: string }> = {
+  'developer-token': { option: 'developerToken', why: 'needs a user who can see but not manage the project: set --developer-token / GITLAB_CI_DEVELOPER_TOKEN' },
+  'outsider-token': { option: 'outsiderToken', why: 'needs a valid user without access to the project: set --outsider-token / GITLAB_CI_OUTSIDER_TOKEN' },
+  'registration-token': { option: 'registrationToken', why: 'needs the runners registration token: set --registration-token / GITLAB_CI_REGISTRATION_TOKEN' },
+};
+
+/** Thrown to fail a Jest test; its message is already redacted. */
+export class NonConformance extends Error {
+  override readonly name = 'NonConformance';
+}
+
+export class Session {
+  readonly config: RunConfig;
+  readonly rules: Map<string, Rule>;
+  private readonly resultsFile: string;
+  private readonly redactor: Redactor;
+  private readonly world: World;
+  private described?: Promise<{ description: ApiDescription; validate: ResponseValidator }>;
+
+  constructor() {
+    const handoff = readHandoff();
+    this.config = handoff.config;
+    this.resultsFile = handoff.resultsFile;
+    this.rules = new Map(readYaml<RuleCatalog>(path.join(SPEC_DIR, CATALOG_FILE)).rules.map((r) => [r.id, r]));
+    this.redactor = new Redactor([
+      this.config.privateToken,
+      this.config.developerToken ?? '',
+      this.config.outsiderToken ?? '',
+      this.config.registrationToken ?? '',
+    ]);
+    const client = new HttpClient({
+      baseUrl: apiBase(this.config.target),
+      timeoutMs: this.config.timeoutMs,
+      concurrency: this.config.concurrency,
+      onExchange: (_request, outcome) => {
+        // Tokens the server hands out (projects, runners) are secrets too.
+        const body = 'status' in outcome ? (outcome.body as { token?: unknown } | undefined) : undefined;
+        if (body && typeof body === 'object' && typeof body.token === 'string') this.redactor.add(body.token);
+      },
+    });
+    this.world = new World(client, this.config, new Ledger(handoff.ledgerFile, Buffer.from(handoff.ledgerKey, 'base64')), new GitlabIdPool(this.config.gitlabProjectIds));
+  }
+
+  /** Whether the case runs: selected by --only/--skip, allowed by the profile, prerequisites configured. */
+  selection(spec: CaseSpec, operation: { operationId: string; tag: string }): { run: true } | { run: false; report?: string } {
+    const names = [spec.rule, operation.operationId, operation.tag];
+    if (this.config.only.length && !names.some((n) => this.config.only.includes(n))) return { run: false };
+    if (names.some((n) => this.config.skip.includes(n))) return { run: false };
+    const override = this.rules.get(spec.rule)?.profiles?.[this.config.profile];
+    if (this.config.profile !== 'strict' && override?.skip) {
+      return { run: false, report: `not part of the ${this.config.profile} profile: ${override.note ?? 'the original server did not do this'}` };
+    }
+    const missing = spec.needs.find((need) => !this.config[PREREQUISITE_REASONS[need].option]);
+    if (missing) return { run: false, report: PREREQUISITE_REASONS[missing].why };
+    return { run: true };
+  }
+
+  recordSkip(spec: CaseSpec, operationLabel: string, reason: string): void {
+    appendResult(this.resultsFile, { id: spec.id, rule: spec.rule, operation: operationLabel, title: spec.title, status: 'skipped', reason });
+  }
+
+  /** Runs one case to its verdict, records it, and throws NonConformance when it failed. */
+  async runCase(spec: CaseSpec, operationId: string, operationLabel: string): Promise<void> {
+    const started = performance.now();
+    const exchanges: Exchange[] = [];
+    const scope = this.world.scope();
+    let problems: string[];
+    try {
+      const { description, validate } = await this.description();
+      const op = operation(description, operationId);
+      const ctx = this.context(this.withProfile(spec), op, validate, scope, exchanges);
+      problems = await SCENARIOS[spec.family](ctx);
+    } catch (error) {
+      problems = [error instanceof Error ? error.message : String(error)];
+    } finally {
+      await scope.close().catch(() => undefined);
+    }
+    const last = exchanges.at(-1);
+    const result: CheckResult = {
+      id: spec.id,
+      rule: spec.rule,
+      operation: operationLabel,
+      title: spec.title,
+      status: problems.length ? 'failed' : 'passed',
+      reason: problems.length ? problems.join(' ') : undefined,
+      durationMs: Math.round(performance.now() - started),
+      evidence: problems.length && last ? this.redactor.value(evidenceOf(last)) : undefined,
+    };
+    const safe = { ...result, reason: result.reason && this.redactor.text(result.reason) };
+    appendResult(this.resultsFile, safe);
+    if (safe.status === 'failed') throw new NonConformance(`${spec.rule}: ${safe.reason}`);
+  }
+
+  /** Removes everything this suite file created; what could not be removed stays in the ledger for the run. */
+  async close(): Promise<void> {
+    await this.world.removeAll();
+  }
+
+  private withProfile(spec: CaseSpec): CaseSpec {
+    const status = this.rules.get(spec.rule)?.profiles?.[this.config.profile]?.status;
+    return this.config.profile !== 'strict' && status !== undefined ? { ...spec, expect: [status] } : spec;
+  }
+
+  private description() {
+    this.described ??= loadDescription().then((description) => ({ description, validate: createResponseValidator(description) }));
+    return this.described;
+  }
+
+  private context(
+    spec: CaseSpec,
+    op: Operation,
+    validate: ResponseValidator,
+    scope: ReturnType<World['scope']>,
+    exchanges: Exchange[],
+  ): CaseContext {
+    const world = this.world;
+    return {
+      op,
+      spec,
+      config: this.config,
+      world,
+      scope,
+      validate,
+      exchanges,
+      async send(request: ApiRequest) {
+        const response = await world.api.send(request);
+        const exchange = { request, response };
+        exchanges.push(exchange);
+        world.recordCreation(request, response, scope);
+        return exchange;
+      },
+      arrange: () => ARRANGEMENTS[op.operationId](world, scope),
+    };
+  }
+}
+
+function operation(description: ApiDescription, operationId: string): Operation {
+  const op = description.operations.find((o) => o.operationId === operationId);
+  if (!op) throw new Error(`the description has no operation ${operationId}; regenerate the suites`);
+  return op;
+}
+
+function evidenceOf(exchange: Exchange) {
+  const { request, response } = exchange;
+  return {
+    request: { method: request.method, path: request.path, query: request.query, headers: request.headers, body: request.rawBody ?? request.body, encoding: request.encoding ?? 'json' },
+    response: { status: response.status, headers: response.headers, body: response.notJson ? response.text.slice(0, 2000) : response.body },
+  };
+}

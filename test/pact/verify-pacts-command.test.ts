@@ -1,0 +1,63 @@
+// `verify-pacts` against a --target: exit code 0 when every interaction passed, 1 when one failed
+// (a fault proxy in front of the reference server), 2 when the target cannot be reached; no token in
+// anything it prints.
+import { Command } from 'commander';
+import { verifyPactsCommand } from '../../src/cli/commands/verify-pacts';
+import { CannotRunError } from '../../src/cli/errors';
+import { startFaultProxy } from '../../src/faults/proxy';
+import { startReferenceStack } from '../../src/server';
+
+type Stack = Awaited<ReturnType<typeof startReferenceStack>>;
+let stack: Stack;
+
+beforeAll(async () => {
+  process.env.PACT_DO_NOT_TRACK = 'true';
+  stack = await startReferenceStack();
+});
+afterAll(async () => stack?.close());
+
+async function cli(args: string[]): Promise<{ exitCode: number | undefined; out: string }> {
+  const program = new Command('gitlab-ci-conformance').exitOverride();
+  verifyPactsCommand(program);
+  let out = '';
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+  const writeErr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+  const before = process.exitCode;
+  try {
+    await program.parseAsync(['node', 'gitlab-ci-conformance', 'verify-pacts', ...args, '--report-dir', require('node:os').tmpdir()]);
+    return { exitCode: process.exitCode as number | undefined, out };
+  } finally {
+    process.exitCode = before;
+    write.mockRestore();
+    writeErr.mockRestore();
+  }
+}
+
+const targetArgs = (target: string) => ['--target', target, '--gitlab-url', stack.gitlabUrl, '--private-token', stack.users.maintainer, '--registration-token', stack.registrationToken];
+
+describe('verify-pacts', () => {
+  it('exits 0 when every interaction passes, and prints no token', async () => {
+    const { exitCode, out } = await cli(targetArgs(stack.url));
+    expect(exitCode).toBe(0);
+    expect(out).toMatch(/25 passed, 0 failed, 0 skipped/);
+    for (const token of [stack.users.maintainer, stack.registrationToken]) expect(out).not.toContain(token);
+  });
+
+  it('exits 1 when a consumer expectation is broken (runners/delete answers 204)', async () => {
+    const proxy = await startFaultProxy({
+      target: stack.url,
+      rewrite: (req, res) => (req.method === 'DELETE' && req.path === '/api/v1/runners/delete' && req.headers['content-type'] === 'application/json' && !req.headers['user-agent']?.startsWith('axios') ? { ...res, status: 204 } : undefined),
+    });
+    try {
+      const { exitCode, out } = await cli([...targetArgs(proxy.url), '--only', 'gitlab-runner']);
+      expect(exitCode).toBe(1);
+      expect(out).toMatch(/FAIL {2}gitlab-runner: a runner deleting itself\n(\s+.*\n)*?\s+expected 200 but was 204/);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('cannot run (exit 2) when the target cannot be reached', async () => {
+    await expect(cli(['--target', 'http://127.0.0.1:1', '--gitlab-url', stack.gitlabUrl, '--private-token', 'abcdefgh'])).rejects.toBeInstanceOf(CannotRunError);
+  });
+});

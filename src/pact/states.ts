@@ -14,7 +14,7 @@ export type StateParams = Record<string, unknown>;
 /** Something created on the target, to be removed when the interaction ends. */
 export type Created =
   | { kind: 'project'; id: number; gitlabId?: number }
-  | { kind: 'runner'; id: number; token: string }
+  | { kind: 'runner'; id?: number; token: string }
   | { kind: 'link'; projectId: number; runnerId: number };
 
 export interface StateEnvironment {
@@ -184,7 +184,7 @@ async function remove(env: StateEnvironment, resource: Created): Promise<string 
 
 function describe(resource: Created): string {
   if (resource.kind === 'project') return `CI project ${resource.id}`;
-  if (resource.kind === 'runner') return `runner ${resource.id}`;
+  if (resource.kind === 'runner') return `runner ${resource.id ?? '(id unknown)'}`;
   return `link of runner ${resource.runnerId} to project ${resource.projectId}`;
 }
 

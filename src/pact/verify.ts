@@ -265,7 +265,8 @@ class StateSession {
     if (!scope) return;
     const p = request.path.replace(/^\/api\/v1/, '').replace(/\.json$/, '');
     const link = /^\/projects\/(\d+)\/runners\/(\d+)$/.exec(p);
-    if (p === '/runners/register' && typeof body.id === 'number' && typeof body.token === 'string') scope.add({ kind: 'runner', id: body.id, token: body.token });
+    // A runner is removed by its token: recorded even when the rest of the answer is wrong.
+    if (p === '/runners/register' && typeof body.token === 'string') scope.add({ kind: 'runner', id: typeof body.id === 'number' ? body.id : undefined, token: body.token });
     else if ((p === '/projects' || p === '/forks') && typeof body.id === 'number') {
       scope.add({ kind: 'project', id: body.id, gitlabId: typeof body.gitlab_id === 'number' ? body.gitlab_id : undefined });
     } else if (link) scope.add({ kind: 'link', projectId: Number(link[1]), runnerId: Number(link[2]) });

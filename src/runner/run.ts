@@ -15,6 +15,7 @@ import { discoverGitlabProjectIds } from '../state/gitlab-discovery';
 import { describeResource, Ledger } from '../state/ledger';
 import { removeThroughApi } from '../state/world';
 import { HANDOFF_VARIABLE, type Handoff } from './handoff';
+import { verifyContracts } from './contracts';
 import { runSuites } from './jest';
 
 /** How many GitLab projects a run wants at most (it needs about as many as it has cases in flight). */
@@ -72,7 +73,8 @@ export async function certify(config: RunConfig, log: (line: string) => void): P
   try {
     process.env[HANDOFF_VARIABLE] = JSON.stringify(handoff);
     const unrecorded = await runSuites(config);
-    for (const failure of unrecorded) appendResult(handoff.resultsFile, { ...failure, reason: redactor.text(failure.reason ?? '') });
+    const contracts = await verifyContracts({ ...config, gitlabProjectIds });
+    for (const check of [...unrecorded, ...contracts]) appendResult(handoff.resultsFile, { ...check, reason: check.reason && redactor.text(check.reason) });
   } finally {
     delete process.env[HANDOFF_VARIABLE];
     process.removeListener('SIGINT', onSignal);

@@ -15,7 +15,7 @@ import {
 import { requiredAttributes, successStatus } from '../derive/cases';
 import { removeParam, setParam, withEncoding, withJsonSuffix, withMethod, withRawBody, bodyOf } from '../http/request';
 import type { ApiRequest } from '../http/types';
-import type { AuthMethod, CheckFamily } from '../spec/types';
+import type { AuthMethod, CaseFamily } from '../spec/types';
 import { fillPath, type Prepared } from './arrange';
 import type { CaseContext, Scenario } from './context';
 
@@ -383,7 +383,7 @@ const responseSchema: Scenario = async (ctx) => {
   return ctx.validate(ctx.op, status, exchange.response.body).map((e) => `The ${status} body does not match its schema: ${e}.`);
 };
 
-export const SCENARIOS: Record<CheckFamily, Scenario> = {
+export const SCENARIOS: Record<CaseFamily, Scenario> = {
   'response-json': responseJson,
   'response-schema': responseSchema,
   'json-suffix': jsonSuffix,

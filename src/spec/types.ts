@@ -45,7 +45,11 @@ export type CheckFamily =
   | 'pagination'
   | 'nothing-to-build'
   | 'build-handed-out-once'
-  | 'build-update-assigned';
+  | 'build-update-assigned'
+  | 'consumer-contract';
+
+/** The families whose cases are derived from the description (consumer contracts come from the pacts). */
+export type CaseFamily = Exclude<CheckFamily, 'consumer-contract'>;
 
 /** How a credential is spoiled by an auth-rejected rule. */
 export type AuthVariant =

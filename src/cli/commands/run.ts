@@ -10,10 +10,11 @@ export function runCommand(program: Command): void {
   ).action(async (options: TargetOptions) => {
     const { loadDescription } = await import('../../spec/load');
     const { resolveRunConfig } = await import('../../config/options');
+    const { consumerNames } = await import('../../runner/contracts');
     const description = await loadDescription();
     const { config, embedded } = resolveRunConfig(options, {
       ruleIds: description.catalog.rules.map((r) => r.id),
-      names: [...description.operations.map((o) => o.operationId), ...description.operations.map((o) => o.tag)],
+      names: [...description.operations.map((o) => o.operationId), ...description.operations.map((o) => o.tag), ...consumerNames()],
     });
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const { certify } = await import('../../runner/run');

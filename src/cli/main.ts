@@ -1,14 +1,24 @@
 // The command line of gitlab-ci-conformance (see README). Each command lives in src/cli/commands/ and
 // loads what it needs lazily, so that `serve` does not pay for Jest and `rules` not for a server.
 import { Command, CommanderError } from 'commander';
-import { CannotRunError, EXIT, UsageError } from './errors';
+import { consoleRedactor } from '../report/redact';
+import { CannotRunError, EXIT, installCrashGuards, oneLine, UsageError } from './errors';
 import { registerCommands } from './commands';
+
+/** Environment variables that hold secrets: known to the console's redactor before anything runs. */
+const SECRET_VARIABLES = ['GITLAB_CI_PRIVATE_TOKEN', 'GITLAB_CI_DEVELOPER_TOKEN', 'GITLAB_CI_OUTSIDER_TOKEN', 'GITLAB_CI_REGISTRATION_TOKEN'];
+
+/** How long the process may linger after its command ended (a stray socket or timer): then it exits. */
+const EXIT_GRACE_MS = 2_000;
+
+for (const variable of SECRET_VARIABLES) consoleRedactor.add(process.env[variable]);
+const guards = installCrashGuards(consoleRedactor);
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command('gitlab-ci-conformance')
     .description('Conformance suite for the GitLab CI API v1')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .configureOutput({ writeErr: (s) => process.stderr.write(consoleRedactor.text(commanderError(s))) })
     .showHelpAfterError(false);
   registerCommands(program);
   try {
@@ -19,20 +29,26 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Commander's own errors ("error: unknown option '--x'\n(Did you mean --y?)") in the CLI's one-line form. */
+function commanderError(text: string): string {
+  if (!text.startsWith('error: ')) return text;
+  return `gitlab-ci-conformance: ${text.slice('error: '.length).trim().replace(/\s*\n\s*/g, ' ')}\n`;
+}
+
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {
-    // Commander already printed its one-line message ("error: unknown option '--x'").
+    // Commander already printed its one-line message.
     return error.exitCode === 0 ? 0 : EXIT.cannotRun;
   }
   if (error instanceof UsageError || error instanceof CannotRunError) {
-    process.stderr.write(`gitlab-ci-conformance: ${error.message}\n`);
+    process.stderr.write(`gitlab-ci-conformance: ${oneLine(error, consoleRedactor)}\n`);
     return EXIT.cannotRun;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`gitlab-ci-conformance: internal error: ${message}\n`);
+  process.stderr.write(`gitlab-ci-conformance: internal error: ${oneLine(error, consoleRedactor)}\n`);
   return EXIT.cannotRun;
 }
 
 main(process.argv).then((code) => {
-  process.exitCode = code;
+  process.exitCode = guards.failed() ? EXIT.cannotRun : code;
+  setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
 });

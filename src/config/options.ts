@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../cli/errors';
-import { DEFAULTS, PROFILES, parsePositiveInt, parseUrlOption, type Profile, type RunConfig } from './run-config';
+import { consoleRedactor } from '../report/redact';
+import { DEFAULTS, PROFILES, parsePositiveInt, parseUrlOption, secretsOf, type Profile, type RunConfig } from './run-config';
 
 export interface TargetOptions {
   target?: string;
@@ -70,6 +71,7 @@ export function resolveRunConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): { config: Omit<RunConfig, 'target' | 'gitlabUrl' | 'privateToken'> & Partial<RunConfig>; embedded: boolean } {
   const o = fromEnv(options, env);
+  for (const secret of secretsOf({ ...o, privateToken: o.privateToken ?? '' })) consoleRedactor.add(secret);
   const embedded = o.target === undefined;
   if (!embedded) {
     const missing: string[] = [];
@@ -109,12 +111,25 @@ export function resolveRunConfig(
   };
 }
 
+const WRITE_CAUSES: Record<string, string> = {
+  EEXIST: 'it is a file, not a directory',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+};
+
+/** The report directory exists (created if need be) and a file can be written in it, before anything runs. */
 function assertWritableDir(dir: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
-    fs.accessSync(dir, fs.constants.W_OK);
+    // Writing a file is the only sure test (access() answers yes to root on a read-only mount).
+    const probe = path.join(dir, `.write-test-${process.pid}`);
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new UsageError(`--report-dir: cannot write to ${dir} (${code})`);
+    throw new UsageError(`--report-dir (GITLAB_CI_REPORT_DIR): cannot write reports to ${dir}: ${WRITE_CAUSES[code] ?? code}`);
   }
 }

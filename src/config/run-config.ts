@@ -32,11 +32,25 @@ export interface RunConfig {
   runId: string;
 }
 
-/** Every secret of a config, for redaction. */
-export function secretsOf(config: Pick<RunConfig, 'privateToken' | 'developerToken' | 'outsiderToken' | 'registrationToken'>): string[] {
-  return [config.privateToken, config.developerToken, config.outsiderToken, config.registrationToken].filter(
+/** Every secret of a config, for redaction: the tokens, and a password written into a URL (http://user:pass@host). */
+export function secretsOf(
+  config: Pick<RunConfig, 'privateToken' | 'developerToken' | 'outsiderToken' | 'registrationToken'> & { target?: string; gitlabUrl?: string },
+): string[] {
+  const passwords = [config.target, config.gitlabUrl].flatMap(urlPassword);
+  return [config.privateToken, config.developerToken, config.outsiderToken, config.registrationToken, ...passwords].filter(
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
+}
+
+/** The password of a URL as written in it and decoded. */
+function urlPassword(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const { password } = new URL(url);
+    return password ? [password, decodeURIComponent(password)] : [];
+  } catch {
+    return [];
+  }
 }
 
 export function apiBase(target: string): string {

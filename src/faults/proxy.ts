@@ -31,6 +31,8 @@ export interface FaultProxyOptions {
   rewriteRequest?: (request: ProxiedRequest) => ProxiedRequest | undefined | void;
   host?: string;
   port?: number;
+  /** Closes the connection after every response (sends `Connection: close`), as some servers and balancers do. */
+  connectionClose?: boolean;
 }
 
 export interface FaultProxy {
@@ -60,6 +62,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           const headers: Record<string, string | string[]> = {};
           for (const [name, value] of Object.entries(response.headers)) if (!HOP_BY_HOP.has(name.toLowerCase())) headers[name] = value;
           headers['content-length'] = String(response.body.length);
+          if (options.connectionClose) headers.connection = 'close';
           res.writeHead(response.status, headers);
           res.end(response.body);
         })
@@ -68,6 +71,16 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           res.end(JSON.stringify({ message: `fault proxy: upstream failed: ${error.message}` }));
         });
     });
+  });
+
+  // A request the proxy cannot parse (e.g. a 100 KB URL: HPE_HEADER_OVERFLOW) is answered and the socket
+  // ended gracefully. Node's default writes the answer and destroys the socket while the client may still
+  // be sending, which the client sees as a connection reset rather than a 4xx.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const body = JSON.stringify({ message: `fault proxy: ${status}` });
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
 
   const forward = (request: ProxiedRequest): Promise<ProxiedResponse> =>

@@ -1,6 +1,13 @@
 // Where HTTP happens: one axios instance per target with keep-alive, a per-request timeout and at most
 // `concurrency` requests in flight. Every call answers an ApiResponse (never throws for a status code);
-// network failures throw a TransportError whose message names the cause.
+// network failures throw a TransportError whose message names the cause and the request.
+//
+// A run can be told to stop sending (SIGINT/SIGTERM, or the end of the run while a timed-out case still
+// runs in the background): when the file named by STOP_FILE_VARIABLE exists, no new request leaves and
+// send() throws a TransportError with code STOPPED. The variable travels in the environment because the
+// suite files run in Jest's sandboxes, which share no module state with the runner but do get a copy of
+// its environment.
+import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, AxiosError } from 'axios';
@@ -13,17 +20,32 @@ export interface HttpClientOptions {
   baseUrl: string;
   timeoutMs: number;
   concurrency: number;
+  /**
+   * Whether this client obeys the run's stop file (default true). The runner's own client does not: it
+   * is the one that removes what the run created once the suites were stopped.
+   */
+  obeysStop?: boolean;
   /** Told about every exchange (request counting, evidence); must not throw. */
   onExchange?: (request: ApiRequest, outcome: ApiResponse | TransportError) => void;
 }
 
+export const STOP_FILE_VARIABLE = 'GITLAB_CI_CONFORMANCE_STOP_FILE';
+
+/** The cause of a request that was never sent because the run is stopping. */
+export const NOT_SENT_STOPPING = 'not sent: the run is stopping';
+
 export class TransportError extends Error {
   override readonly name = 'TransportError';
+  /** The cause alone ("connection refused", "timed out after 500 ms"). */
+  readonly reason: string;
   constructor(
-    message: string,
+    reason: string,
     readonly code: string,
+    /** The request that failed, method and path only (never its query, headers or body: they hold tokens). */
+    readonly request?: { method: string; path: string },
   ) {
-    super(message);
+    super(request ? `${reason} (${request.method} ${request.path})` : reason);
+    this.reason = reason;
   }
 }
 
@@ -49,6 +71,13 @@ export class HttpClient implements Transport {
   async send(request: ApiRequest): Promise<ApiResponse> {
     const release = await this.slots.acquire();
     const started = performance.now();
+    const stopFile = this.options.obeysStop === false ? undefined : process.env[STOP_FILE_VARIABLE];
+    if (stopFile && fs.existsSync(stopFile)) {
+      release();
+      const stopped = new TransportError(NOT_SENT_STOPPING, 'STOPPED', { method: request.method, path: request.path });
+      this.options.onExchange?.(request, stopped);
+      throw stopped;
+    }
     try {
       const response = await this.axios.request<string>({
         method: request.method,
@@ -61,7 +90,7 @@ export class HttpClient implements Transport {
       this.options.onExchange?.(request, outcome);
       return outcome;
     } catch (error) {
-      const failure = toTransportError(error, this.options.timeoutMs);
+      const failure = toTransportError(error, this.options.timeoutMs, { method: request.method, path: request.path });
       this.options.onExchange?.(request, failure);
       throw failure;
     } finally {
@@ -99,10 +128,14 @@ function toApiResponse(status: number, rawHeaders: Record<string, unknown>, data
   }
 }
 
-function toTransportError(error: unknown, timeoutMs: number): TransportError {
+function toTransportError(error: unknown, timeoutMs: number, request: { method: string; path: string }): TransportError {
   if (error instanceof AxiosError) {
     if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') {
-      return new TransportError(`timed out after ${timeoutMs} ms`, 'TIMEOUT');
+      return new TransportError(`timed out after ${timeoutMs} ms`, 'TIMEOUT', request);
+    }
+    // The status line and headers came, then the connection closed before the whole body did.
+    if (error.code === 'ERR_BAD_RESPONSE' && /aborted|premature|ended/i.test(error.message)) {
+      return new TransportError('truncated response: the connection closed before the whole body arrived', 'TRUNCATED', request);
     }
     const code = error.code ?? 'ERR_NETWORK';
     const causes: Record<string, string> = {
@@ -113,7 +146,7 @@ function toTransportError(error: unknown, timeoutMs: number): TransportError {
       EPIPE: 'connection closed by the server',
       ERR_BAD_RESPONSE: 'malformed HTTP response',
     };
-    return new TransportError(causes[code] ?? `${code}: ${error.message}`, code);
+    return new TransportError(causes[code] ?? `${code}: ${error.message}`, code, request);
   }
-  return new TransportError(error instanceof Error ? error.message : String(error), 'UNKNOWN');
+  return new TransportError(error instanceof Error ? error.message : String(error), 'UNKNOWN', request);
 }

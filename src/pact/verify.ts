@@ -95,7 +95,7 @@ export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions
   const cleanupFailures: string[] = [];
   let verifierOutput = '';
   if (plans.length > 0) {
-    const api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: 4 });
+    const api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency });
     const pool = await gitlabIdsFor(config, options, api);
     const env: StateEnvironment = {
       api,
@@ -203,7 +203,7 @@ async function gitlabIdsFor(config: RunConfig, options: VerifyPactsOptions, api:
   if (config.gitlabProjectIds.length) return [...config.gitlabProjectIds];
   try {
     return await discoverGitlabProjectIds({
-      gitlab: new HttpClient({ baseUrl: `${config.gitlabUrl}/api/v3`, timeoutMs: config.timeoutMs, concurrency: 4 }),
+      gitlab: new HttpClient({ baseUrl: `${config.gitlabUrl}/api/v3`, timeoutMs: config.timeoutMs, concurrency: config.concurrency }),
       ci: api,
       privateToken: config.privateToken,
       gitlabUrl: config.gitlabUrl,

@@ -40,3 +40,10 @@ export class Redactor {
     return value;
   }
 }
+
+/**
+ * The secrets this process knows of, for every line it prints to the console (errors included, also
+ * ones that escape as an unhandled rejection): filled from the options and environment as soon as they
+ * are read, and from the embedded server's tokens when it starts.
+ */
+export const consoleRedactor = new Redactor();

@@ -22,7 +22,51 @@ export function selectedConsumers(config: Pick<RunConfig, 'only' | 'skip'>): str
   return picked.filter((c) => !config.skip.includes(c));
 }
 
+/** GitLab ids set aside for the provider states when they run beside the suites (they hold two at once). */
+const CONTRACT_GITLAB_IDS = 4;
+
+export interface RunShare {
+  suites: RunConfig;
+  /** Absent when no consumer is selected. */
+  contracts?: RunConfig;
+  /** Whether the two run at the same time (they then split --concurrency and the GitLab ids). */
+  together: boolean;
+}
+
+/**
+ * The Pact verification replays one interaction at a time, so it runs beside the suites with one request
+ * in flight and its own GitLab ids, the suites keeping the rest: together they stay within --concurrency.
+ */
+export function shareRun(config: RunConfig, gitlabProjectIds: number[]): RunShare {
+  const all = { ...config, gitlabProjectIds };
+  if (!selectedConsumers(config).length) return { suites: all, together: false };
+  if (config.concurrency < 2 || gitlabProjectIds.length < CONTRACT_GITLAB_IDS + 3) return { suites: all, contracts: all, together: false };
+  return {
+    suites: { ...config, concurrency: config.concurrency - 1, gitlabProjectIds: gitlabProjectIds.slice(0, -CONTRACT_GITLAB_IDS) },
+    contracts: { ...config, concurrency: 1, gitlabProjectIds: gitlabProjectIds.slice(-CONTRACT_GITLAB_IDS) },
+    together: true,
+  };
+}
+
+/** The verification's checks; a verification that cannot run at all is one failed check, never a crash. */
 export async function verifyContracts(config: RunConfig): Promise<CheckResult[]> {
+  try {
+    return await contractChecks(config);
+  } catch (error) {
+    return [
+      {
+        id: 'pact:verification',
+        rule: CONTRACT_RULE,
+        operation: 'contracts/pacts',
+        title: 'the Pact provider verification runs',
+        status: 'failed',
+        reason: `the verification could not run: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    ];
+  }
+}
+
+async function contractChecks(config: RunConfig): Promise<CheckResult[]> {
   const consumers = selectedConsumers(config);
   if (!consumers.length) return [];
   const [description, verification] = await Promise.all([loadDescription(), verifyPacts(config, { consumers })]);

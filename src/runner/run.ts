@@ -1,39 +1,59 @@
 // The certification run, start to end: resolve the target (or start the embedded one), check it can be
 // reached, find GitLab projects to use, run the generated suites with Jest, remove whatever is left,
-// write the reports. Interrupted by a signal, it still cleans up and writes what it has.
+// write the reports. Interrupted by a signal, it stops sending, still cleans up and writes what it has.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CannotRunError } from '../cli/errors';
 import { apiBase, secretsOf, type RunConfig } from '../config/run-config';
-import { HttpClient, TransportError } from '../http/client';
-import { Redactor } from '../report/redact';
-import { appendResult, readResults } from '../report/results';
+import { HttpClient, NOT_SENT_STOPPING, STOP_FILE_VARIABLE, TransportError } from '../http/client';
+import { probeConnection } from '../http/reachability';
+import type { Transport } from '../http/types';
+import { consoleRedactor, Redactor } from '../report/redact';
+import { appendResult, readResults, type CheckResult } from '../report/results';
 import { failuresByRule } from '../report/summary';
 import { buildReport, writeReports, type RunReport } from '../report/write';
 import { discoverGitlabProjectIds } from '../state/gitlab-discovery';
-import { describeResource, Ledger } from '../state/ledger';
+import { describeResource, Ledger, type Resource } from '../state/ledger';
 import { removeThroughApi } from '../state/world';
 import { HANDOFF_VARIABLE, type Handoff } from './handoff';
-import { verifyContracts } from './contracts';
+import { shareRun, verifyContracts } from './contracts';
 import { runSuites } from './jest';
 
 /** How many GitLab projects a run wants at most (it needs about as many as it has cases in flight). */
 const GITLAB_IDS_WANTED = 40;
 
+/**
+ * How long the first connection to the target may take. An unreachable target is a bootstrap failure
+ * (exit 2) that a user should hear about within seconds, not after --timeout (10 s by default).
+ */
+const CONNECT_PROBE_MS = 5_000;
+
+/** After this many removals in a row failed because the target did not answer, the rest are not tried. */
+const SWEEP_GIVE_UP_AFTER = 3;
+
+/** Slack after --timeout for a request in flight at a signal to have recorded what it created. */
+const IN_FLIGHT_MARGIN_MS = 250;
+
+/** Exit codes of a run stopped by a signal (128 + the signal's number, as shells report them). */
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+
 export interface RunOutcome {
   report: RunReport;
-  exitCode: 0 | 1;
+  /** 0 passed, 1 failed or left something behind, 130/143 stopped by SIGINT/SIGTERM. */
+  exitCode: number;
 }
 
 export async function certify(config: RunConfig, log: (line: string) => void): Promise<RunOutcome> {
   const startedAt = new Date();
   const redactor = new Redactor(secretsOf(config));
-  const api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency });
+  for (const secret of secretsOf(config)) consoleRedactor.add(secret);
+  const api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency, obeysStop: false });
   await assertReachable(api, config);
   const gitlabProjectIds = config.gitlabProjectIds.length ? config.gitlabProjectIds : await findGitlabProjects(api, config);
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitlab-ci-conformance-'));
+  const stopFile = path.join(workDir, 'stop');
   const key = Ledger.newKey();
   const handoff: Handoff = {
     config: { ...config, gitlabProjectIds },
@@ -43,51 +63,93 @@ export async function certify(config: RunConfig, log: (line: string) => void): P
   };
   const ledger = new Ledger(handoff.ledgerFile, key);
 
-  const finish = async (interrupted?: string): Promise<RunOutcome> => {
+  // First signal: no new request leaves (the suites' clients see the stop file); once the requests in
+  // flight are over (each ends within --timeout), everything the ledger holds is removed and the partial
+  // reports are written, without waiting for the cases Jest still has to go through: they can send
+  // nothing. A second signal: exit at once, naming what is still on the target.
+  let interrupted: NodeJS.Signals | undefined;
+  let onStop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (onStop = resolve));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) {
+      const left = ledger.outstanding().map(describeResource);
+      log(`${signal} again: exiting without finishing the clean-up.${left.length ? ` Still on the target, please remove by hand: ${left.join(', ')}` : ''}`);
+      process.exit(SIGNAL_EXIT[signal] ?? 1);
+    }
+    interrupted = signal;
+    fs.writeFileSync(stopFile, signal);
+    log(`\n${signal}: stopping; removing what the run created and writing the partial reports (${signal} again to exit at once)...`);
+    onStop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    if (!interrupted) {
+      const inFlightOver = stopped.then(() => new Promise((resolve) => setTimeout(resolve, config.timeoutMs + IN_FLIGHT_MARGIN_MS)));
+      await Promise.race([runChecksSafely(config, handoff, stopFile, redactor), inFlightOver]);
+    }
     const leftBehind = await sweep(api, config, ledger);
-    const checks = readResults(handoff.resultsFile);
+    // Checks that never sent their requests because of the signal did not run: they are not reported.
+    const checks = readResults(handoff.resultsFile).filter((c) => !(interrupted && c.reason?.includes(NOT_SENT_STOPPING)));
     const report = buildReport({
       target: config.target,
       profile: config.profile,
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
       leftBehind,
-      interrupted,
+      interrupted: interrupted && `stopped by ${interrupted}`,
       checks,
     });
     writeReports(config.reportDir, report, redactor);
-    fs.rmSync(workDir, { recursive: true, force: true });
     printSummary(report, config.reportDir, log);
-    return { report, exitCode: report.summary.failed > 0 || interrupted || leftBehind.length ? 1 : 0 };
-  };
-
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`\n${signal}: stopping; removing what the run created and writing the partial reports...`);
-    void finish(`stopped by ${signal}`).then(
-      () => process.exit(signal === 'SIGINT' ? 130 : 143),
-      () => process.exit(2),
-    );
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    process.env[HANDOFF_VARIABLE] = JSON.stringify(handoff);
-    const unrecorded = await runSuites(config);
-    const contracts = await verifyContracts({ ...config, gitlabProjectIds });
-    for (const check of [...unrecorded, ...contracts]) appendResult(handoff.resultsFile, { ...check, reason: check.reason && redactor.text(check.reason) });
+    const exitCode = interrupted ? (SIGNAL_EXIT[interrupted] ?? 1) : report.summary.failed > 0 || leftBehind.length ? 1 : 0;
+    return { report, exitCode };
   } finally {
-    delete process.env[HANDOFF_VARIABLE];
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    // Stopped, Jest may still be going through its cases: the stop file must outlive them.
+    if (interrupted) process.once('exit', () => fs.rmSync(workDir, { recursive: true, force: true }));
+    else fs.rmSync(workDir, { recursive: true, force: true });
   }
-  return finish();
+}
+
+/** Runs the suites and the Pact verification; whatever happens to them, the run goes on to its clean-up. */
+async function runChecksSafely(config: RunConfig, handoff: Handoff, stopFile: string, redactor: Redactor): Promise<void> {
+  const share = shareRun(config, handoff.config.gitlabProjectIds);
+  process.env[HANDOFF_VARIABLE] = JSON.stringify({ ...handoff, config: share.suites });
+  process.env[STOP_FILE_VARIABLE] = stopFile;
+  const record = (checks: CheckResult[]) => {
+    for (const check of checks) appendResult(handoff.resultsFile, { ...check, reason: check.reason && redactor.text(check.reason) });
+  };
+  try {
+    const contracts = share.contracts && share.together ? verifyContracts(share.contracts) : undefined;
+    record(await runSuites(share.suites));
+    if (share.contracts) record(await (contracts ?? verifyContracts(share.contracts)));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    appendResult(handoff.resultsFile, {
+      id: 'suites',
+      rule: 'SUITE-RUN',
+      operation: 'suites/',
+      title: 'the suites run to their end',
+      status: 'failed',
+      reason: redactor.text(`Jest stopped with an error: ${message.split('\n')[0]}`),
+    });
+  } finally {
+    // A case Jest gave up on (its timeout) may still run in the background: it sends nothing more, so
+    // nothing can be created after the ledger is read.
+    if (!fs.existsSync(stopFile)) fs.writeFileSync(stopFile, 'done');
+    delete process.env[HANDOFF_VARIABLE];
+    delete process.env[STOP_FILE_VARIABLE];
+  }
 }
 
 async function assertReachable(api: HttpClient, config: RunConfig): Promise<void> {
   try {
+    await probeConnection(config.target, Math.min(CONNECT_PROBE_MS, config.timeoutMs));
     await api.send({ method: 'GET', path: '/projects', query: { private_token: config.privateToken, url: config.gitlabUrl } });
   } catch (error) {
-    const cause = error instanceof TransportError ? error.message : String(error);
+    const cause = error instanceof TransportError ? error.reason : String(error);
     throw new CannotRunError(`target ${config.target} is unreachable: ${cause}`);
   }
 }
@@ -98,7 +160,7 @@ async function findGitlabProjects(api: HttpClient, config: RunConfig): Promise<n
   try {
     ids = await discoverGitlabProjectIds({ gitlab, ci: api, privateToken: config.privateToken, gitlabUrl: config.gitlabUrl, wanted: GITLAB_IDS_WANTED, seed: config.runId });
   } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error);
+    const cause = error instanceof TransportError ? error.reason : error instanceof Error ? error.message : String(error);
     throw new CannotRunError(`could not list the GitLab projects at ${config.gitlabUrl}: ${cause}`);
   }
   if (ids.length < 3) {
@@ -110,26 +172,66 @@ async function findGitlabProjects(api: HttpClient, config: RunConfig): Promise<n
   return ids;
 }
 
-/** Removes what the suite files could not, newest first; answers what is still there. */
+/**
+ * Removes what the suite files could not, newest first, with a second try for what failed (a staging
+ * server may fail one request); answers what is still there, by id and why. When the target stops
+ * answering altogether, the rest is listed without waiting --timeout for each.
+ */
 async function sweep(api: HttpClient, config: RunConfig, ledger: Ledger): Promise<string[]> {
-  const leftBehind: string[] = [];
-  for (const resource of ledger.outstanding()) {
-    if (await removeThroughApi(api, config, resource)) ledger.removed(resource);
-    else leftBehind.push(describeResource(resource));
+  // removeThroughApi answers only gone or not; this notes whether "not" was the target not answering.
+  const last: { transportFailure?: TransportError } = {};
+  const takeFailure = (): TransportError | undefined => {
+    const failure = last.transportFailure;
+    delete last.transportFailure;
+    return failure;
+  };
+  const watched: Transport = {
+    send: (request) =>
+      api.send(request).catch((error: unknown) => {
+        if (error instanceof TransportError) last.transportFailure = error;
+        throw error;
+      }),
+  };
+  const failed = new Map<Resource, string>();
+  let deadInARow = 0;
+  let lastCause = '';
+  for (const pass of [1, 2]) {
+    const todo = pass === 1 ? ledger.outstanding() : [...failed.keys()];
+    for (const resource of todo) {
+      if (deadInARow >= SWEEP_GIVE_UP_AFTER) {
+        failed.set(resource, `not tried, the target no longer answers (${lastCause})`);
+        continue;
+      }
+      takeFailure();
+      const gone = await removeThroughApi(watched, config, resource);
+      const failure = takeFailure();
+      if (gone) {
+        ledger.removed(resource);
+        failed.delete(resource);
+        deadInARow = 0;
+      } else {
+        failed.set(resource, failure ? failure.reason : 'the server refused to remove it');
+        deadInARow = failure ? deadInARow + 1 : 0;
+        if (failure) lastCause = failure.reason;
+      }
+    }
+    if (failed.size === 0 || deadInARow >= SWEEP_GIVE_UP_AFTER) break;
   }
-  return leftBehind;
+  return [...failed].map(([resource, why]) => `${describeResource(resource)}: ${why}`);
 }
 
 function printSummary(report: RunReport, reportDir: string, log: (line: string) => void): void {
   const { passed, failed, skipped } = report.summary;
-  log(`\n${passed} passed, ${failed} failed, ${skipped} skipped in ${(report.durationMs / 1000).toFixed(1)} s against ${report.target} (profile ${report.profile})`);
+  const how = report.interrupted ? ` (${report.interrupted}: partial)` : '';
+  log(`\n${passed} passed, ${failed} failed, ${skipped} skipped in ${(report.durationMs / 1000).toFixed(1)} s against ${report.target} (profile ${report.profile})${how}`);
   const byRule = failuresByRule(report.checks);
   if (byRule.length) {
     log('Failures by rule:');
     for (const [rule, count] of byRule) log(`  ${rule}: ${count}`);
   }
   if (report.leftBehind.length) {
-    log(`Could not remove, please remove by hand: ${report.leftBehind.join(', ')}`);
+    log(`Could not remove ${report.leftBehind.length} resource(s) the run created; please remove by hand:`);
+    for (const item of report.leftBehind) log(`  ${item}`);
   }
   log(`Reports: ${path.join(reportDir, 'report.html')}, report.json, junit.xml`);
 }

@@ -202,8 +202,7 @@ export const ARRANGEMENTS: Record<string, Arrangement> = {
 
   requestBuild: async (world, scope) => {
     const project = await world.createProject(scope);
-    const runner = await world.registerRunner(project, scope);
-    const commit = await world.pushCommit(project);
+    const [runner, commit] = await Promise.all([world.registerRunner(project, scope), world.pushCommit(project)]);
     return prepared(world, 'POST', '/builds/register', {}, {
       user: false,
       body: { token: runner.token },

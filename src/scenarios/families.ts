@@ -24,6 +24,34 @@ export function unknownId(): number {
   return 2_100_000_000 + crypto.randomInt(40_000_000);
 }
 
+/**
+ * An unknown id for a path parameter, confirmed unknown where a request with it could change something
+ * that is not the run's: a project id no GET finds, a runner id GET /runners does not list. Build ids
+ * need no check: a runner can only ever touch its own builds.
+ */
+async function confirmedUnknownId(ctx: CaseContext, prepared: Prepared, name: string): Promise<number> {
+  const auth = ctx.world.userAuth();
+  if (name === 'runner_id') {
+    const runners = await ctx.world.api.send({ method: 'GET', path: '/runners', ...auth });
+    const taken = new Set(Array.isArray(runners.body) ? runners.body.map((r: { id: number }) => r.id) : []);
+    let id = unknownId();
+    while (taken.has(id)) id = unknownId();
+    return id;
+  }
+  if (name === 'id' && prepared.pathTemplate.startsWith('/projects/')) {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const id = unknownId();
+      if ((await ctx.world.api.send({ method: 'GET', path: `/projects/${id}`, ...auth })).status === 404) return id;
+    }
+    throw new Error('found no project id that GET /projects/:id answers 404 for; not sending a request that could change an existing project');
+  }
+  return unknownId();
+}
+
+async function withUnknownPathId(ctx: CaseContext, prepared: Prepared, name: string): Promise<ApiRequest> {
+  return withPathId(prepared, name, await confirmedUnknownId(ctx, prepared, name));
+}
+
 /** A token nobody was ever given. */
 export function unknownToken(): string {
   return `conformance-unknown-${crypto.randomBytes(10).toString('hex')}`;
@@ -125,7 +153,7 @@ const deleteRepeat: Scenario = async (ctx) => {
 const deleteNeverExisted: Scenario = async (ctx) => {
   const prepared = await ctx.arrange();
   const last = Object.keys(prepared.pathParams).at(-1) as string;
-  return expectStatus(ctx, withPathId(prepared, last, unknownId()));
+  return expectStatus(ctx, await withUnknownPathId(ctx, prepared, last));
 };
 
 const requiredAttribute: Scenario = async (ctx) => {
@@ -137,7 +165,7 @@ const requiredAttribute: Scenario = async (ctx) => {
 
 const unknownIdScenario: Scenario = async (ctx) => {
   const prepared = await ctx.arrange();
-  return expectStatus(ctx, withPathId(prepared, String(ctx.spec.params.unknown), unknownId()));
+  return expectStatus(ctx, await withUnknownPathId(ctx, prepared, String(ctx.spec.params.unknown)));
 };
 
 const authBeforeExistence: Scenario = async (ctx) => {
@@ -294,7 +322,8 @@ const commitNotDuplicated: Scenario = async (ctx) => {
 const pagination: Scenario = async (ctx) => {
   const project = await ctx.world.createProject(ctx.scope);
   const total = 21; // one more than the documented default page size of 20
-  for (let i = 0; i < total; i += 1) await ctx.world.pushCommit(project);
+  // The pages are counted, not ordered: the pushes go out together (within --concurrency).
+  await Promise.all(Array.from({ length: total }, () => ctx.world.pushCommit(project)));
   const list = (query: Record<string, number>) =>
     ctx.send({ method: 'GET', path: '/commits', query: { project_id: project.id, project_token: project.token, ...query } });
   const [byDefault, secondPage, small] = await Promise.all([list({}), list({ page: 2 }), list({ per_page: 5, page: 5 })]);
@@ -314,8 +343,11 @@ const nothingToBuild: Scenario = async (ctx) => {
 const buildHandedOutOnce: Scenario = async (ctx) => {
   const project = await ctx.world.createProject(ctx.scope);
   const builds = 3;
-  const runners = await Promise.all(Array.from({ length: 6 }, () => ctx.world.registerRunner(project, ctx.scope)));
-  for (let i = 0; i < builds; i += 1) await ctx.world.pushCommit(project);
+  // Runners and pending builds only meet at POST /builds/register: both are made at once.
+  const [runners] = await Promise.all([
+    Promise.all(Array.from({ length: 6 }, () => ctx.world.registerRunner(project, ctx.scope))),
+    Promise.all(Array.from({ length: builds }, () => ctx.world.pushCommit(project))),
+  ]);
   const answers: Exchange[] = await Promise.all(
     runners.map((r) => ctx.send({ method: 'POST', path: '/builds/register', body: { token: r.token } })),
   );
@@ -354,7 +386,7 @@ async function provoke(ctx: CaseContext, status: number): Promise<Exchange> {
         if (ctx.op.operationId === 'requestBuild') {
           return ctx.world.createProject(ctx.scope).then(async (p) => ({ method: 'POST', path: '/builds/register', body: { token: (await ctx.world.registerRunner(p, ctx.scope)).token } }));
         }
-        return withPathId(prepared, Object.keys(prepared.pathParams)[0], unknownId());
+        return withUnknownPathId(ctx, prepared, Object.keys(prepared.pathParams)[0]);
       case 409:
         return ctx.world.otherProject().then((other) => setParam(prepared.request, 'body', 'name', other.name));
       case 422:

@@ -1,11 +1,14 @@
 // The embedded reference GitLab CI v1 server (in memory) and the stack it runs in with the fake GitLab.
 import { startFakeGitlab } from '../fake-gitlab';
 import type { UserRole } from '../fake-gitlab';
+import type { CiStore, IdGenerator, TokenGenerator } from './domain';
 import { createReferenceServer } from './http/server';
 
 export { createReferenceServer, type ReferenceServer, type ReferenceServerOptions } from './http/server';
 export type { ServerContext } from './context';
 export { hasFault } from './context';
+export { FAULTS, faultSet, type FaultName, type FaultSpec } from './faults';
+export type { IdGenerator, TokenGenerator, StoreSnapshot } from './domain';
 
 export interface StartReferenceServerOptions {
   port?: number;
@@ -14,12 +17,20 @@ export interface StartReferenceServerOptions {
   gitlabUrl: string;
   registrationToken?: string;
   faults?: ReadonlySet<string>;
+  /** Ids of new records (default sequential per kind). */
+  ids?: IdGenerator;
+  /** Tokens of new projects and runners (default: 22 alphanumerics, 30 hex digits). */
+  tokens?: TokenGenerator;
+  /** Where unexpected server errors are reported; default stderr. */
+  log?: (line: string) => void;
 }
 
 export interface RunningReferenceServer {
   /** Base URL; the API is at {url}/api/v1. */
   url: string;
   registrationToken: string;
+  /** The in-memory domain (tests seed it and compare its state before and after a run). */
+  store: CiStore;
   close(): Promise<void>;
 }
 
@@ -28,9 +39,12 @@ export async function startReferenceServer(options: StartReferenceServerOptions)
     gitlabUrl: options.gitlabUrl,
     registrationToken: options.registrationToken,
     faults: options.faults,
+    ids: options.ids,
+    tokens: options.tokens,
+    log: options.log,
   });
   const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-  return { url, registrationToken: server.registrationToken, close: () => server.close() };
+  return { url, registrationToken: server.registrationToken, store: server.context.store, close: () => server.close() };
 }
 
 export interface StartReferenceStackOptions {
@@ -38,6 +52,9 @@ export interface StartReferenceStackOptions {
   gitlabPort?: number;
   registrationToken?: string;
   faults?: ReadonlySet<string>;
+  ids?: IdGenerator;
+  tokens?: TokenGenerator;
+  log?: (line: string) => void;
 }
 
 export interface RunningReferenceStack {
@@ -45,6 +62,7 @@ export interface RunningReferenceStack {
   gitlabUrl: string;
   registrationToken: string;
   users: Record<UserRole, string>;
+  store: CiStore;
   close(): Promise<void>;
 }
 
@@ -58,12 +76,16 @@ export async function startReferenceStack(options: StartReferenceStackOptions = 
       gitlabUrl: gitlab.url,
       registrationToken: options.registrationToken,
       faults: options.faults,
+      ids: options.ids,
+      tokens: options.tokens,
+      log: options.log,
     });
     return {
       url: server.url,
       gitlabUrl: gitlab.url,
       registrationToken: server.registrationToken,
       users: gitlab.users,
+      store: server.store,
       close: async () => {
         await server.close();
         await gitlab.close();

@@ -31,7 +31,7 @@ export class StateError extends Error {
   override readonly name = 'StateError';
 }
 
-/** Resources a case created for itself; removed in reverse order when the case ends. */
+/** Resources a case created for itself; removed when the case ends (links, then runners, then projects). */
 export class Scope {
   private readonly resources: Resource[] = [];
   private readonly gitlabIds: number[] = [];
@@ -46,7 +46,7 @@ export class Scope {
   }
 
   async close(): Promise<void> {
-    for (const resource of this.resources.reverse()) await this.world.remove(resource);
+    await this.world.removeInOrder(this.resources);
     for (const id of this.gitlabIds) this.world.releaseGitlabId(id);
     this.resources.length = 0;
     this.gitlabIds.length = 0;
@@ -67,13 +67,20 @@ export class World {
   private readonly heldGitlabIds = new Set<number>();
   readonly buildTag: string;
 
+  /** What state set-up and clean-up send through (the API itself unless the session observes them apart). */
+  private readonly setupApi: Transport;
+  private readonly cleanupApi: Transport;
+
   constructor(
     readonly api: Transport,
     readonly config: RunConfig,
     private readonly ledger: Ledger,
     private readonly gitlabIds: GitlabIdPool,
+    through: { setup?: Transport; cleanup?: Transport } = {},
   ) {
     this.buildTag = `conformance-${config.runId}`;
+    this.setupApi = through.setup ?? api;
+    this.cleanupApi = through.cleanup ?? api;
   }
 
   scope(): Scope {
@@ -147,7 +154,10 @@ export class World {
     for (let attempt = 1; ; attempt += 1) {
       const gitlabId = await this.acquireGitlabId();
       const body = this.projectBody(gitlabId);
-      const response = await this.api.send({ method: 'POST', path: '/projects', ...this.userAuth(), body });
+      const response = await this.setupApi.send({ method: 'POST', path: '/projects', ...this.userAuth(), body }).catch((error: unknown) => {
+        this.releaseGitlabId(gitlabId);
+        throw error;
+      });
       const project = this.recordCreation({ method: 'POST', path: '/projects', body }, response, scope) as ProjectHandle | undefined;
       if (project) return { id: project.id, token: project.token, gitlabId, name: body.name as string };
       // 409: someone else (another run at the same time) attached a CI project to that GitLab project
@@ -160,7 +170,7 @@ export class World {
 
   async registerRunner(project: ProjectHandle, scope?: Scope, tags = [this.buildTag]): Promise<RunnerHandle> {
     const body = { token: project.token, description: this.uniqueName('runner'), tag_list: tags.join(',') };
-    const response = await this.api.send({ method: 'POST', path: '/runners/register', body });
+    const response = await this.setupApi.send({ method: 'POST', path: '/runners/register', body });
     const runner = this.recordCreation({ method: 'POST', path: '/runners/register', body }, response, scope) as RunnerHandle | undefined;
     if (!runner) throw stateFailure('register a runner with a project token (POST /runners/register)', response);
     return { id: runner.id, token: runner.token };
@@ -168,7 +178,7 @@ export class World {
 
   async linkRunner(project: ProjectHandle, runner: RunnerHandle, scope?: Scope): Promise<void> {
     const request: ApiRequest = { method: 'POST', path: `/projects/${project.id}/runners/${runner.id}`, ...this.userAuth() };
-    const response = await this.api.send(request);
+    const response = await this.setupApi.send(request);
     if (!this.recordCreation(request, response, scope)) throw stateFailure('link a runner to a project', response);
   }
 
@@ -196,7 +206,7 @@ export class World {
   }
 
   async pushCommit(project: ProjectHandle, data = this.pushData()): Promise<CommitHandle> {
-    const response = await this.api.send({
+    const response = await this.setupApi.send({
       method: 'POST',
       path: '/commits',
       body: { project_id: project.id, project_token: project.token, data },
@@ -209,9 +219,8 @@ export class World {
   /** A running build assigned to a fresh runner of a fresh project (nothing else can take it). */
   async runningBuild(scope: Scope): Promise<{ project: ProjectHandle; runner: RunnerHandle; buildId: number }> {
     const project = await this.createProject(scope);
-    const runner = await this.registerRunner(project, scope);
-    await this.pushCommit(project);
-    const response = await this.api.send({ method: 'POST', path: '/builds/register', body: { token: runner.token } });
+    const [runner] = await Promise.all([this.registerRunner(project, scope), this.pushCommit(project)]);
+    const response = await this.setupApi.send({ method: 'POST', path: '/builds/register', body: { token: runner.token } });
     const build = response.body as { id?: number } | undefined;
     if (response.status !== 201 || typeof build?.id !== 'number') throw stateFailure('obtain a build (POST /builds/register)', response);
     return { project, runner, buildId: build.id };
@@ -226,13 +235,18 @@ export class World {
     const body = response.body as { id?: unknown; token?: unknown; gitlab_id?: unknown } | undefined;
     const path = request.path.replace(/\.json$/, '');
     let resource: Resource | undefined;
+    // Only what is certainly the run's own is recorded (and so later deleted): a project attached to a
+    // GitLab project the run holds (it had no CI project when the run took it), a link between the run's
+    // own project and runner. A broken server answering 2xx with someone else's resource changes nothing.
     if (request.method === 'POST' && (path === '/projects' || path === '/forks') && typeof body?.id === 'number') {
+      if (!this.heldGitlabIds.has(Number(body.gitlab_id))) return undefined;
       resource = { kind: 'project', id: body.id, gitlabId: Number(body.gitlab_id) };
     } else if (request.method === 'POST' && path === '/runners/register' && typeof body?.id === 'number' && typeof body.token === 'string') {
       resource = { kind: 'runner', id: body.id, token: body.token };
     } else {
       const link = /^\/projects\/(\d+)\/runners\/(\d+)$/.exec(path);
-      if (request.method === 'POST' && link) resource = { kind: 'link', projectId: Number(link[1]), runnerId: Number(link[2]) };
+      const ours = link && this.live.has(`project:${link[1]}`) && this.live.has(`runner:${link[2]}`);
+      if (request.method === 'POST' && link && ours) resource = { kind: 'link', projectId: Number(link[1]), runnerId: Number(link[2]) };
     }
     if (!resource) return undefined;
     this.track(resource, scope);
@@ -249,7 +263,7 @@ export class World {
   async remove(resource: Resource): Promise<boolean> {
     const key = resourceKey(resource);
     if (!this.live.has(key)) return true;
-    const gone = await removeThroughApi(this.api, this.config, resource);
+    const gone = await removeThroughApi(this.cleanupApi, this.config, resource);
     if (gone) {
       this.live.delete(key);
       this.ledger.removed(resource);
@@ -258,11 +272,22 @@ export class World {
     return gone;
   }
 
-  /** Removes everything still alive, newest first; answers what could not be removed. */
+  /** Removes everything still alive; answers what could not be removed. */
   async removeAll(): Promise<Resource[]> {
+    return this.removeInOrder([...this.live.values()]);
+  }
+
+  /**
+   * Removes resources in the order their dependencies need, and those that do not depend on each other
+   * at once (within --concurrency): links first, then runners, then projects (a project's removal takes
+   * its links with it, never its runners). Answers what could not be removed.
+   */
+  async removeInOrder(resources: Resource[]): Promise<Resource[]> {
     const failed: Resource[] = [];
-    for (const resource of [...this.live.values()].reverse()) {
-      if (!(await this.remove(resource).catch(() => false))) failed.push(resource);
+    for (const kind of REMOVAL_ORDER) {
+      const batch = resources.filter((r) => r.kind === kind);
+      const gone = await Promise.all(batch.map((r) => this.remove(r).catch(() => false)));
+      batch.forEach((r, k) => gone[k] || failed.push(r));
     }
     return failed;
   }
@@ -276,6 +301,9 @@ export class World {
     return value;
   }
 }
+
+/** Kinds in the order they are removed: what refers to a resource goes before it. */
+const REMOVAL_ORDER: Array<Resource['kind']> = ['link', 'runner', 'project'];
 
 /** The DELETE that removes a resource; the answers that mean "gone". */
 export async function removeThroughApi(api: Transport, config: RunConfig, resource: Resource): Promise<boolean> {

@@ -11,7 +11,7 @@ export interface SuiteOperation extends OperationCases {
 }
 
 export function defineSuite(operations: SuiteOperation[]): void {
-  const session = new Session();
+  const session = new Session(operations[0]?.tag);
   afterAll(() => session.close());
   for (const op of operations) {
     for (const spec of op.cases) {

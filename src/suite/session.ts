@@ -1,5 +1,6 @@
 // One suite file's session: the HTTP client, the state of the run, the validator, and the recording of
 // results. Created once per suite file; everything it creates is removed in the file's afterAll.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { RunConfig } from '../config/run-config';
 import { apiBase } from '../config/run-config';
@@ -13,12 +14,12 @@ import { readHandoff } from '../runner/handoff';
 import { ARRANGEMENTS } from '../scenarios/arrange';
 import type { CaseContext, ResponseValidator } from '../scenarios/context';
 import { SCENARIOS } from '../scenarios/families';
-import { loadDescription, readYaml, SPEC_DIR, CATALOG_FILE } from '../spec/load';
 import { createResponseValidator } from '../spec/response-validator';
 import type { ApiDescription, Operation, Rule, RuleCatalog } from '../spec/types';
 import { GitlabIdPool } from '../state/gitlab-id-pool';
 import { Ledger } from '../state/ledger';
 import { World } from '../state/world';
+import { TimingLog } from './timing';
 
 const PREREQUISITE_REASONS: Record<Prerequisite, { option: keyof RunConfig; why: string }> = {
   'developer-token': { option: 'developerToken', why: 'needs a user who can see but not manage the project: set --developer-token / GITLAB_CI_DEVELOPER_TOKEN' },
@@ -37,13 +38,21 @@ export class Session {
   private readonly resultsFile: string;
   private readonly redactor: Redactor;
   private readonly world: World;
+  /** Only when the benchmark asks for it (GITLAB_CI_CONFORMANCE_TIMING). */
+  private readonly timing?: TimingLog;
   private described?: Promise<{ description: ApiDescription; validate: ResponseValidator }>;
+  /** The description as the run's first suite file resolved it, for the next files (see description()). */
+  private readonly descriptionFile: string;
 
-  constructor() {
+  constructor(file = 'suite') {
     const handoff = readHandoff();
     this.config = handoff.config;
     this.resultsFile = handoff.resultsFile;
-    this.rules = new Map(readYaml<RuleCatalog>(path.join(SPEC_DIR, CATALOG_FILE)).rules.map((r) => [r.id, r]));
+    this.descriptionFile = path.join(path.dirname(handoff.resultsFile), 'description.json');
+    const cached = readDescription(this.descriptionFile);
+    if (cached) this.described = Promise.resolve({ description: cached, validate: createResponseValidator(cached) });
+    const catalog = cached?.catalog ?? readCatalog();
+    this.rules = new Map(catalog.rules.map((r) => [r.id, r]));
     this.redactor = new Redactor([
       this.config.privateToken,
       this.config.developerToken ?? '',
@@ -60,7 +69,15 @@ export class Session {
         if (body && typeof body === 'object' && typeof body.token === 'string') this.redactor.add(body.token);
       },
     });
-    this.world = new World(client, this.config, new Ledger(handoff.ledgerFile, Buffer.from(handoff.ledgerKey, 'base64')), new GitlabIdPool(this.config.gitlabProjectIds));
+    this.timing = TimingLog.fromEnvironment(file);
+    const through = this.timing ? { setup: this.timing.transport(client, 'setup'), cleanup: this.timing.transport(client, 'cleanup') } : {};
+    this.world = new World(
+      this.timing ? this.timing.transport(client, 'check') : client,
+      this.config,
+      new Ledger(handoff.ledgerFile, Buffer.from(handoff.ledgerKey, 'base64')),
+      new GitlabIdPool(this.config.gitlabProjectIds),
+      through,
+    );
   }
 
   /** Whether the case runs: selected by --only/--skip, allowed by the profile, prerequisites configured. */
@@ -83,21 +100,26 @@ export class Session {
 
   /** Runs one case to its verdict, records it, and throws NonConformance when it failed. */
   async runCase(spec: CaseSpec, operationId: string, operationLabel: string): Promise<void> {
+    return this.timing ? this.timing.timeCase(() => this.runCaseNow(spec, operationId, operationLabel)) : this.runCaseNow(spec, operationId, operationLabel);
+  }
+
+  private async runCaseNow(spec: CaseSpec, operationId: string, operationLabel: string): Promise<void> {
     const started = performance.now();
     const exchanges: Exchange[] = [];
+    const unanswered: Unanswered[] = [];
     const scope = this.world.scope();
     let problems: string[];
     try {
       const { description, validate } = await this.description();
       const op = operation(description, operationId);
-      const ctx = this.context(this.withProfile(spec), op, validate, scope, exchanges);
+      const ctx = this.context(this.withProfile(spec), op, validate, scope, exchanges, unanswered);
       problems = await SCENARIOS[spec.family](ctx);
     } catch (error) {
       problems = [error instanceof Error ? error.message : String(error)];
     } finally {
       await scope.close().catch(() => undefined);
     }
-    const last = exchanges.at(-1);
+    const last = unanswered.at(-1) ?? exchanges.at(-1);
     const result: CheckResult = {
       id: spec.id,
       rule: spec.rule,
@@ -115,7 +137,8 @@ export class Session {
 
   /** Removes everything this suite file created; what could not be removed stays in the ledger for the run. */
   async close(): Promise<void> {
-    await this.world.removeAll();
+    const removeAll = async () => void (await this.world.removeAll());
+    await (this.timing ? this.timing.timeClose(removeAll) : removeAll());
   }
 
   private withProfile(spec: CaseSpec): CaseSpec {
@@ -123,8 +146,18 @@ export class Session {
     return this.config.profile !== 'strict' && status !== undefined ? { ...spec, expect: [status] } : spec;
   }
 
+  /**
+   * The description, read and validated once per run: the first suite file loads it from spec/ and
+   * leaves the resolved result in the run's private work directory, where the next files (each in its
+   * own Jest module registry) read it back instead of validating and dereferencing the spec again.
+   */
   private description() {
-    this.described ??= loadDescription().then((description) => ({ description, validate: createResponseValidator(description) }));
+    this.described ??= (async () => {
+      const { loadDescription } = await import('../spec/load');
+      const description = await loadDescription();
+      writeDescription(this.descriptionFile, description);
+      return { description, validate: createResponseValidator(description) };
+    })();
     return this.described;
   }
 
@@ -134,6 +167,7 @@ export class Session {
     validate: ResponseValidator,
     scope: ReturnType<World['scope']>,
     exchanges: Exchange[],
+    unanswered: Unanswered[],
   ): CaseContext {
     const world = this.world;
     return {
@@ -145,7 +179,11 @@ export class Session {
       validate,
       exchanges,
       async send(request: ApiRequest) {
-        const response = await world.api.send(request);
+        const response = await world.api.send(request).catch((error: unknown) => {
+          // No answer (timeout, reset, refused): the request and the cause are the evidence.
+          unanswered.push({ request, cause: error instanceof Error ? error.message : String(error) });
+          throw error;
+        });
         const exchange = { request, response };
         exchanges.push(exchange);
         world.recordCreation(request, response, scope);
@@ -156,16 +194,50 @@ export class Session {
   }
 }
 
+/** The rule catalog from spec/ (loaded lazily: the spec loader brings the OpenAPI validator along). */
+function readCatalog(): RuleCatalog {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { readYaml, SPEC_DIR, CATALOG_FILE } = require('../spec/load') as typeof import('../spec/load');
+  return readYaml<RuleCatalog>(path.join(SPEC_DIR, CATALOG_FILE));
+}
+
+function readDescription(file: string): ApiDescription | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as ApiDescription;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeDescription(file: string, description: ApiDescription): void {
+  try {
+    const partial = `${file}.${process.pid}.${Date.now()}`;
+    fs.writeFileSync(partial, JSON.stringify(description), { mode: 0o600 });
+    fs.renameSync(partial, file);
+  } catch {
+    // Only a cache: the next file loads the spec itself.
+  }
+}
+
 function operation(description: ApiDescription, operationId: string): Operation {
   const op = description.operations.find((o) => o.operationId === operationId);
   if (!op) throw new Error(`the description has no operation ${operationId}; regenerate the suites`);
   return op;
 }
 
-function evidenceOf(exchange: Exchange) {
-  const { request, response } = exchange;
+/** A request that got no answer, and why. */
+interface Unanswered {
+  request: ApiRequest;
+  cause: string;
+}
+
+function evidenceOf(exchange: Exchange | Unanswered) {
+  const { request } = exchange;
   return {
     request: { method: request.method, path: request.path, query: request.query, headers: request.headers, body: request.rawBody ?? request.body, encoding: request.encoding ?? 'json' },
-    response: { status: response.status, headers: response.headers, body: response.notJson ? response.text.slice(0, 2000) : response.body },
+    response:
+      'cause' in exchange
+        ? { error: exchange.cause }
+        : { status: exchange.response.status, headers: exchange.response.headers, body: exchange.response.notJson ? exchange.response.text.slice(0, 2000) : exchange.response.body },
   };
 }

@@ -16,7 +16,8 @@ export function runCommand(program: Command): void {
       ruleIds: description.catalog.rules.map((r) => r.id),
       names: [...description.operations.map((o) => o.operationId), ...description.operations.map((o) => o.tag), ...consumerNames()],
     });
-    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const { consoleRedactor } = await import('../../report/redact');
+    const log = (line: string) => process.stderr.write(`${consoleRedactor.text(line)}\n`);
     const { certify } = await import('../../runner/run');
     if (!embedded) {
       process.exitCode = (await certify(config as RunConfig, log)).exitCode;
@@ -24,6 +25,7 @@ export function runCommand(program: Command): void {
     }
     const { startReferenceStack } = await import('../../server');
     const stack = await startReferenceStack({ port: 0, gitlabPort: 0, registrationToken: config.registrationToken });
+    for (const token of [stack.registrationToken, ...Object.values(stack.users)]) consoleRedactor.add(token);
     log(`No --target: certifying the embedded reference server at ${stack.url} (fake GitLab at ${stack.gitlabUrl})`);
     try {
       const outcome = await certify(

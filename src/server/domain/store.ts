@@ -49,17 +49,40 @@ export interface CommitState {
   duration: number | null;
 }
 
+export type IdKind = 'project' | 'runner' | 'commit' | 'build';
+export type TokenKind = 'project' | 'runner';
+
+/** Hands out the id of a new record; ids must be unique per kind and safe integers. Default: 1, 2, 3, ... per kind. */
+export type IdGenerator = (kind: IdKind) => number;
+/** Makes a candidate token for a new project or runner (the store retries until it is unused). */
+export type TokenGenerator = (kind: TokenKind) => string;
+
 export interface StoreOptions {
   registrationToken: string;
   /** The clock (ISO-8601 strings), replaceable in tests. */
   now?: () => string;
+  /** Ids of new records; default sequential per kind (1, 2, 3, ...). */
+  ids?: IdGenerator;
+  /** Tokens of new projects and runners; default 22 alphanumerics (projects) and 30 hex digits (runners). */
+  tokens?: TokenGenerator;
 }
+
+/** What a store holds, as plain data (for tests comparing the state before and after a run). */
+export interface StoreSnapshot {
+  projects: Array<Omit<Project, 'commits' | 'commitIndex'> & { commits: Array<Omit<Commit, 'builds'> & { builds: Array<Omit<Build, 'commit'>> }> }>;
+  runners: Array<Omit<Runner, 'projectIds'> & { projectIds: number[] }>;
+  pendingBuildIds: number[];
+}
+
+const DEFAULT_TOKENS: TokenGenerator = (kind) => (kind === 'project' ? randomToken(22) : randomHexToken(30));
 
 const isBlank = (s: string): boolean => s.trim().length === 0;
 
 export class CiStore {
   readonly registrationToken: string;
   private readonly now: () => string;
+  private readonly nextId: IdGenerator;
+  private readonly newToken: TokenGenerator;
   private seq = { project: 0, runner: 0, commit: 0, build: 0 };
 
   private readonly projects = new Map<number, Project>();
@@ -70,6 +93,8 @@ export class CiStore {
   private readonly runners = new Map<number, Runner>();
   private readonly runnersByToken = new Map<string, Runner>();
   private readonly deletedRunners = new Map<string, RunnerTombstone>();
+  /** Ids of deleted projects (only ever read by fault switches that must tell "deleted" from "never existed"). */
+  private readonly deletedProjectIds = new Set<number>();
 
   private readonly builds = new Map<number, Build>();
   /** Pending builds by id; a Map iterates in insertion order, so the oldest comes first. */
@@ -78,6 +103,15 @@ export class CiStore {
   constructor(options: StoreOptions) {
     this.registrationToken = options.registrationToken;
     this.now = options.now ?? (() => new Date().toISOString());
+    this.nextId = options.ids ?? ((kind) => ++this.seq[kind]);
+    this.newToken = options.tokens ?? DEFAULT_TOKENS;
+  }
+
+  /** A fresh id of the kind; a generator that repeats an id is a bug of the generator. */
+  private id(kind: IdKind, taken: ReadonlyMap<number, unknown> | undefined): number {
+    const id = this.nextId(kind);
+    if (!Number.isSafeInteger(id) || id < 1 || taken?.has(id)) throw new Error(`the ${kind} id generator answered ${id}, which is not a fresh positive id`);
+    return id;
   }
 
   // ---- projects --------------------------------------------------------------------------------
@@ -100,14 +134,15 @@ export class CiStore {
     return out.sort((a, b) => a.id - b.id);
   }
 
-  createProject(input: ProjectInput): Project {
+  /** `checks.uniqueName: false` lets a name another project has through (a fault switch of mutation testing). */
+  createProject(input: ProjectInput, checks: { uniqueName?: boolean } = {}): Project {
     if (isBlank(input.name)) throw unprocessable("name can't be blank");
-    this.assertNoConflict(input.name, input.gitlabId);
+    this.assertNoConflict(checks.uniqueName === false ? undefined : input.name, input.gitlabId);
     const at = this.now();
     const project: Project = {
-      id: ++this.seq.project,
+      id: this.id('project', this.projects),
       name: input.name,
-      token: this.uniqueToken(() => randomToken(22)),
+      token: this.uniqueToken(() => this.newToken('project')),
       defaultRef: input.defaultRef && !isBlank(input.defaultRef) ? input.defaultRef : 'master',
       gitlabId: input.gitlabId,
       path: input.path,
@@ -125,11 +160,11 @@ export class CiStore {
     return project;
   }
 
-  updateProject(id: number, changes: Partial<ProjectInput>): Project {
+  updateProject(id: number, changes: Partial<ProjectInput>, checks: { uniqueName?: boolean } = {}): Project {
     const project = this.projects.get(id);
     if (!project) throw notFound();
     if (changes.name !== undefined && isBlank(changes.name)) throw unprocessable("name can't be blank");
-    this.assertNoConflict(changes.name, changes.gitlabId, project);
+    this.assertNoConflict(checks.uniqueName === false ? undefined : changes.name, changes.gitlabId, project);
     if (changes.name !== undefined && changes.name !== project.name) {
       this.projectsByName.delete(project.name);
       project.name = changes.name;
@@ -152,9 +187,10 @@ export class CiStore {
     const project = this.projects.get(id);
     if (!project) return undefined;
     this.projects.delete(id);
+    this.deletedProjectIds.add(id);
     this.projectsByToken.delete(project.token);
     this.projectsByGitlabId.delete(project.gitlabId);
-    this.projectsByName.delete(project.name);
+    if (this.projectsByName.get(project.name) === project) this.projectsByName.delete(project.name);
     for (const commit of project.commits) {
       for (const build of commit.builds) {
         this.builds.delete(build.id);
@@ -163,6 +199,20 @@ export class CiStore {
     }
     for (const runner of this.runners.values()) runner.projectIds.delete(id);
     return project;
+  }
+
+  /** Whether a project with this id existed and was deleted. */
+  wasProjectDeleted(id: number): boolean {
+    return this.deletedProjectIds.has(id);
+  }
+
+  /** Which kind of CI credential a token is, if any (a deleted runner's token is 'deleted-runner'). */
+  tokenKind(token: string): 'registration' | 'project' | 'runner' | 'deleted-runner' | undefined {
+    if (token === this.registrationToken) return 'registration';
+    if (this.projectsByToken.has(token)) return 'project';
+    if (this.runnersByToken.has(token)) return 'runner';
+    if (this.deletedRunners.has(token)) return 'deleted-runner';
+    return undefined;
   }
 
   /** The project named by projectId, if token is its token; 'forbidden' otherwise (also for an unknown id). */
@@ -219,8 +269,8 @@ export class CiStore {
     if (registrationToken !== this.registrationToken && !project) throw forbidden();
     const at = this.now();
     const runner: Runner = {
-      id: ++this.seq.runner,
-      token: this.uniqueToken(() => randomHexToken(30)),
+      id: this.id('runner', this.runners),
+      token: this.uniqueToken(() => this.newToken('runner')),
       description: input.description ?? null,
       tags: [...new Set(input.tags ?? [])],
       isShared: !project,
@@ -233,6 +283,14 @@ export class CiStore {
     this.runners.set(runner.id, runner);
     this.runnersByToken.set(runner.token, runner);
     return runner;
+  }
+
+  runnerByToken(token: string): Runner | undefined {
+    return this.runnersByToken.get(token);
+  }
+
+  deletedRunner(token: string): RunnerTombstone | undefined {
+    return this.deletedRunners.get(token);
   }
 
   /** The live runner whose token this is; 'forbidden' for any other token, a deleted runner's included. */
@@ -283,19 +341,22 @@ export class CiStore {
 
   // ---- commits and builds ------------------------------------------------------------------------
 
-  /** Creates the commit of a push with its pending builds; the same sha and ref are never created twice. */
-  createCommit(project: Project, push: PushInput): { commit: Commit; created: boolean } {
+  /**
+   * Creates the commit of a push with its pending builds; the same sha and ref are never created twice
+   * (unless `checks.deduplicate` is false: a fault switch of mutation testing).
+   */
+  createCommit(project: Project, push: PushInput, checks: { deduplicate?: boolean } = {}): { commit: Commit; created: boolean } {
     const isTag = push.ref.startsWith('refs/tags/');
     const ref = push.ref.replace(/^refs\/(heads|tags)\//, '');
     const key = `${push.sha}\0${ref}`;
     const existing = project.commitIndex.get(key);
-    if (existing) return { commit: existing, created: false };
+    if (existing && checks.deduplicate !== false) return { commit: existing, created: false };
     // Parse the configuration before anything is created: an invalid one creates nothing.
     const jobs: JobSpec[] = push.ciYamlFile !== undefined ? jobsFromCiYaml(push.ciYamlFile, ref, isTag) : [DEFAULT_JOB];
     const described = push.commits.find((c) => c.id === push.sha) ?? push.commits[push.commits.length - 1];
     const at = this.now();
     const commit: Commit = {
-      id: ++this.seq.commit,
+      id: this.id('commit', undefined),
       projectId: project.id,
       ref,
       isTag,
@@ -309,7 +370,7 @@ export class CiStore {
     };
     for (const job of jobs) {
       const build: Build = {
-        id: ++this.seq.build,
+        id: this.id('build', this.builds),
         projectId: project.id,
         commit,
         name: job.name,
@@ -348,20 +409,35 @@ export class CiStore {
 
   /** Hands the oldest pending build this runner may run to it and marks it running; undefined when none. */
   requestBuild(runner: Runner, info?: RunnerInfo): Build | undefined {
-    const at = this.now();
-    runner.contactedAt = at;
+    const build = this.nextBuildFor(runner, info);
+    return build && this.assignBuild(runner, build);
+  }
+
+  /** The oldest pending build this runner may run (not assigned yet); notes that the runner called. */
+  nextBuildFor(runner: Runner, info?: RunnerInfo): Build | undefined {
+    runner.contactedAt = this.now();
     if (info) runner.info = { ...runner.info, ...info };
     for (const build of this.pending.values()) {
       if (!runner.isShared && !runner.projectIds.has(build.projectId)) continue;
       if (!build.tags.every((t) => runner.tags.includes(t))) continue;
-      this.pending.delete(build.id);
-      build.status = 'running';
-      build.runnerId = runner.id;
-      build.startedAt = at;
-      build.updatedAt = at;
       return build;
     }
     return undefined;
+  }
+
+  /** Marks the build running on the runner. Callers select and assign in one synchronous step. */
+  assignBuild(runner: Runner, build: Build): Build {
+    const at = this.now();
+    this.pending.delete(build.id);
+    build.status = 'running';
+    build.runnerId = runner.id;
+    build.startedAt = at;
+    build.updatedAt = at;
+    return build;
+  }
+
+  getBuild(id: number): Build | undefined {
+    return this.builds.get(id);
   }
 
   /** The running build assigned to this runner; 'not-found' for any other build. */
@@ -408,5 +484,21 @@ export class CiStore {
       if (b.finishedAt && b.startedAt) duration += (Date.parse(b.finishedAt) - Date.parse(b.startedAt)) / 1000;
     }
     return { status, finishedAt: finishedAt || null, duration };
+  }
+
+  // ---- inspection ---------------------------------------------------------------------------------
+
+  /** Everything the store holds (live records; deleted runners' tombstones are not resources), as plain data. */
+  snapshot(): StoreSnapshot {
+    const projects = [...this.projects.values()]
+      .sort((a, b) => a.id - b.id)
+      .map(({ commits, commitIndex: _index, ...project }) => ({
+        ...project,
+        commits: commits.map(({ builds, ...commit }) => ({ ...commit, builds: builds.map(({ commit: _c, ...build }) => structuredClone(build)) })),
+      }));
+    const runners = [...this.runners.values()]
+      .sort((a, b) => a.id - b.id)
+      .map(({ projectIds, ...runner }) => ({ ...structuredClone(runner), projectIds: [...projectIds].sort((a, b) => a - b) }));
+    return structuredClone({ projects, runners, pendingBuildIds: [...this.pending.keys()] });
   }
 }

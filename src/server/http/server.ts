@@ -2,8 +2,9 @@
 // `Content-Type: application/json`, every error {"message": "..."}.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ServerContext } from '../context';
-import { CiStore, DomainError, randomToken } from '../domain';
+import { hasFault, type ServerContext } from '../context';
+import { CiStore, DomainError, randomToken, type IdGenerator, type TokenGenerator } from '../domain';
+import { faultSet } from '../faults';
 import { GitlabIdentityClient, IdentityUnavailableError, type IdentityProvider } from '../identity';
 import { normaliseGitlabUrl } from './auth';
 import { BodyTooLargeError, parseBody, parseUrlEncoded, readBody } from './body';
@@ -16,8 +17,14 @@ export interface ReferenceServerOptions {
   gitlabUrl: string;
   /** The runners registration token; random when absent. */
   registrationToken?: string;
-  /** Named faults for mutation testing (see ServerContext.faults). */
+  /** Named faults for mutation testing (catalog: ../faults.ts); an unknown name is an error. */
   faults?: ReadonlySet<string>;
+  /** Ids of new projects, runners, commits and builds; default sequential per kind (1, 2, 3, ...). */
+  ids?: IdGenerator;
+  /** Tokens of new projects and runners; default 22 alphanumerics (projects) and 30 hex digits (runners). */
+  tokens?: TokenGenerator;
+  /** Where unexpected server errors are reported; default stderr. */
+  log?: (line: string) => void;
   /** Replaces the GitLab API client (tests). */
   identity?: IdentityProvider;
 }
@@ -33,12 +40,15 @@ export interface ReferenceServer {
 }
 
 const JSON_TYPE = 'application/json';
+const RAW_CONTENT_TYPE = 'X-Raw-Content-Type';
 
 function send(res: http.ServerResponse, reply: Reply): void {
-  const text = JSON.stringify(reply.body ?? null);
+  const { [RAW_CONTENT_TYPE]: rawType, ...headers } = reply.headers ?? {};
+  // A raw Content-Type (only fault switches set one) sends the body as text, not JSON.
+  const text = rawType ? String(reply.body) : JSON.stringify(reply.body ?? null);
   res.writeHead(reply.status, {
-    ...reply.headers,
-    'Content-Type': JSON_TYPE,
+    ...headers,
+    'Content-Type': rawType ?? JSON_TYPE,
     'Content-Length': Buffer.byteLength(text),
   });
   res.end(text);
@@ -57,16 +67,20 @@ export function createReferenceServer(options: ReferenceServerOptions): Referenc
   if (!gitlabUrl) throw new Error(`not an http(s) URL: ${options.gitlabUrl}`);
   const registrationToken = options.registrationToken ?? randomToken(20);
   const context: ServerContext = {
-    store: new CiStore({ registrationToken }),
+    store: new CiStore({ registrationToken, ids: options.ids, tokens: options.tokens }),
     identity: options.identity ?? new GitlabIdentityClient(gitlabUrl),
     gitlabUrl,
-    faults: options.faults ?? new Set(),
+    faults: faultSet(options.faults ?? []),
   };
   const router = new Router([...ROUTES]);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 
   async function dispatch(req: http.IncomingMessage, route: Route, pathParams: Record<string, string>, path: string, url: URL): Promise<Reply> {
     const raw = await readBody(req);
-    const parsed = parseBody(raw, req.headers['content-type']);
+    if (hasFault(context, 'huge-value-500') && raw.length > 65_536) throw new RangeError('value too long for type character varying(65536)');
+    let parsed = parseBody(raw, req.headers['content-type']);
+    if (hasFault(context, 'malformed-json-500') && parsed.error) throw new SyntaxError(parsed.error);
+    if (hasFault(context, 'form-body-refused') && /^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')) parsed = { params: {}, error: 'form bodies are not supported' };
     const query = parseUrlEncoded(url.search.slice(1));
     const request: RouteRequest = {
       method: req.method ?? 'GET',
@@ -91,7 +105,9 @@ export function createReferenceServer(options: ReferenceServerOptions): Referenc
       return;
     }
     const path = apiPath(url.pathname);
-    const match = path === undefined ? ({ kind: 'not-found' } as const) : router.match(req.method ?? 'GET', path);
+    let match = path === undefined ? ({ kind: 'not-found' } as const) : router.match(req.method ?? 'GET', path);
+    if (hasFault(context, 'json-suffix-404') && url.pathname.endsWith('.json')) match = { kind: 'not-found' };
+    if (hasFault(context, 'method-not-allowed-404') && match.kind === 'method-not-allowed') match = { kind: 'not-found' };
     if (match.kind !== 'route') {
       // Unknown path or undocumented method: decided by the path alone, before any credential.
       req.resume();
@@ -104,9 +120,10 @@ export function createReferenceServer(options: ReferenceServerOptions): Referenc
     } catch (error) {
       reply = errorReply(error);
       if (reply.status >= 500 && !(error instanceof IdentityUnavailableError)) {
-        process.stderr.write(`reference server: ${req.method} ${url.pathname}: ${(error as Error)?.stack ?? String(error)}\n`);
+        log(`reference server: ${req.method} ${url.pathname}: ${(error as Error)?.stack ?? String(error)}`);
       }
     }
+    if (hasFault(context, 'not-found-as-text') && reply.status === 404) reply = { ...reply, body: 'Not Found', headers: { [RAW_CONTENT_TYPE]: 'text/plain' } };
     if (!res.headersSent && !res.destroyed) send(res, reply);
   }
 

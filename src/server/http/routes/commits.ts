@@ -1,8 +1,9 @@
 // Commits API (project token): list a project's commits with their builds, create a commit from push data.
+import { hasFault } from '../../context';
 import type { PushCommit, PushInput } from '../../domain';
-import { requireReadableBody } from '../auth';
+import { authenticateProjectToken, requireReadableBody } from '../auth';
 import type { Params } from '../body';
-import { badRequest, notGiven } from '../errors';
+import { HttpError, badRequest, notGiven } from '../errors';
 import { optionalInt, optionalObject, optionalString, requiredInt, requiredObject, requiredString, requirePresent } from '../params';
 import type { Route } from '../router';
 import { commitView } from '../views';
@@ -52,9 +53,10 @@ export const commitRoutes: Route[] = [
       requirePresent(q, ['project_id', 'project_token']);
       const projectId = requiredInt(q, 'project_id');
       const token = requiredString(q, 'project_token');
-      const page = positive(optionalInt(q, 'page'), 'page', 1);
-      const perPage = positive(optionalInt(q, 'per_page'), 'per_page', DEFAULT_PER_PAGE);
-      const project = ctx.store.authenticateProject(projectId, token);
+      let page = positive(optionalInt(q, 'page'), 'page', 1);
+      let perPage = positive(optionalInt(q, 'per_page'), 'per_page', DEFAULT_PER_PAGE);
+      if (hasFault(ctx, 'pagination-ignored')) [page, perPage] = [1, Number.MAX_SAFE_INTEGER];
+      const project = authenticateProjectToken(ctx, projectId, token);
       return { status: 200, body: ctx.store.listCommits(project, page, perPage).map((c) => commitView(ctx, c)) };
     },
   },
@@ -65,12 +67,13 @@ export const commitRoutes: Route[] = [
     handler(ctx, req) {
       requireReadableBody(req);
       const b = req.params;
+      if (hasFault(ctx, 'missing-data-422') && b.data === undefined) throw new HttpError(422, '422 Unprocessable: data is missing');
       requirePresent(b, ['project_id', 'project_token', 'data']);
       const projectId = requiredInt(b, 'project_id');
       const token = requiredString(b, 'project_token');
       const data = requiredObject(b, 'data');
-      const project = ctx.store.authenticateProject(projectId, token);
-      const { commit, created } = ctx.store.createCommit(project, readPushData(data));
+      const project = authenticateProjectToken(ctx, projectId, token);
+      const { commit, created } = ctx.store.createCommit(project, readPushData(data), { deduplicate: !hasFault(ctx, 'commit-duplicated') });
       // The same sha and ref pushed again: nothing is created, the existing commit is returned.
       return { status: created ? 201 : 200, body: commitView(ctx, commit) };
     },

@@ -1,4 +1,5 @@
 // Forks API (user token in the query + the source CI project's token): the CI project of a GitLab fork.
+import { hasFault } from '../../context';
 import { DomainError } from '../../domain';
 import { authenticateUser, requireManage, requireReadableBody } from '../auth';
 import { badRequest, notGiven } from '../errors';
@@ -35,7 +36,9 @@ export const forkRoutes: Route[] = [
       optionalString(data, 'web_url', label('web_url'));
       await requireManage(ctx, session, input.gitlabId);
       try {
-        return { status: 201, body: projectView(ctx, ctx.store.createProject(input)) };
+        const fork = ctx.store.createProject(input);
+        if (hasFault(ctx, 'fork-not-saved')) ctx.store.deleteProject(fork.id);
+        return { status: 201, body: projectView(ctx, fork) };
       } catch (error) {
         // The operation documents 201, 400, 401 and 403 only: an invalid or conflicting fork is a bad request.
         if (error instanceof DomainError && (error.kind === 'conflict' || error.kind === 'unprocessable')) {

@@ -1,4 +1,5 @@
 // Projects API (user token & GitLab url): list, owned, single, create, update, delete, link/unlink runner.
+import { hasFault } from '../../context';
 import { authenticateUser, requireAccess, requireManage, requireReadableBody } from '../auth';
 import { notFoundError } from '../errors';
 import { optionalInt, optionalString, requiredInt, requiredString, requirePresent, pathId } from '../params';
@@ -21,7 +22,7 @@ export const projectRoutes: Route[] = [
     template: '/projects/owned',
     operationId: 'listOwnedProjects',
     async handler(ctx, req) {
-      const session = await authenticateUser(ctx, req);
+      const session = await authenticateUser(ctx, req, hasFault(ctx, 'user-token-query-ignored-on-owned') ? ['header'] : undefined);
       const ids = await ctx.identity.projectIds(session.token, true);
       return { status: 200, body: ctx.store.projectsForGitlabIds(ids).map((p) => projectView(ctx, p)) };
     },
@@ -34,6 +35,8 @@ export const projectRoutes: Route[] = [
       const session = await authenticateUser(ctx, req);
       requireReadableBody(req);
       const b = req.body;
+      if (hasFault(ctx, 'ssh-url-not-required')) b.ssh_url_to_repo ??= '';
+      if (hasFault(ctx, 'missing-name-500') && b.name === undefined) throw new TypeError("Cannot read properties of undefined (reading 'trim')");
       requirePresent(b, ['name', 'gitlab_id', 'path', 'ssh_url_to_repo']);
       const input = {
         name: requiredString(b, 'name'),
@@ -43,7 +46,9 @@ export const projectRoutes: Route[] = [
         defaultRef: optionalString(b, 'default_ref'),
       };
       await requireManage(ctx, session, input.gitlabId);
-      return { status: 201, body: projectView(ctx, ctx.store.createProject(input)) };
+      const created = ctx.store.createProject(input, { uniqueName: !hasFault(ctx, 'duplicate-names-allowed') });
+      if (hasFault(ctx, 'create-project-answers-200')) return { status: 200, body: projectView(ctx, created) };
+      return { status: 201, body: projectView(ctx, created) };
     },
   },
   {
@@ -51,11 +56,15 @@ export const projectRoutes: Route[] = [
     template: '/projects/{id}',
     operationId: 'getProject',
     async handler(ctx, req) {
+      if (hasFault(ctx, 'project-lookup-before-auth') && !ctx.store.getProject(pathId(req.pathParams.id) ?? NaN)) throw notFoundError();
       const session = await authenticateUser(ctx, req);
       const project = ctx.store.getProject(pathId(req.pathParams.id) ?? NaN);
+      if (!project && hasFault(ctx, 'unknown-project-200-null')) return { status: 200, body: null };
       if (!project) throw notFoundError();
-      await requireAccess(ctx, session, project.gitlabId);
-      return { status: 200, body: projectView(ctx, project) };
+      if (!hasFault(ctx, 'project-access-unchecked')) await requireAccess(ctx, session, project.gitlabId);
+      const view = projectView(ctx, project);
+      if (hasFault(ctx, 'project-timeout-as-string')) view.timeout = String(view.timeout);
+      return { status: 200, body: view };
     },
   },
   {
@@ -68,6 +77,7 @@ export const projectRoutes: Route[] = [
       const project = ctx.store.getProject(id);
       if (!project) throw notFoundError();
       await requireManage(ctx, session, project.gitlabId);
+      const before = projectView(ctx, project);
       requireReadableBody(req);
       const b = req.body;
       const changes = {
@@ -81,7 +91,9 @@ export const projectRoutes: Route[] = [
       if (changes.gitlabId !== undefined && changes.gitlabId !== project.gitlabId) {
         await requireManage(ctx, session, changes.gitlabId);
       }
-      return { status: 200, body: projectView(ctx, ctx.store.updateProject(id, changes)) };
+      const updated = ctx.store.updateProject(id, changes, { uniqueName: !hasFault(ctx, 'duplicate-names-allowed') });
+      if (hasFault(ctx, 'update-returns-old-project')) return { status: 200, body: before };
+      return { status: 200, body: projectView(ctx, updated) };
     },
   },
   {
@@ -94,9 +106,12 @@ export const projectRoutes: Route[] = [
       const project = ctx.store.getProject(id);
       if (project) {
         await requireManage(ctx, session, project.gitlabId);
+        if (hasFault(ctx, 'delete-keeps-project')) return { status: 200, body: projectView(ctx, project) };
         const deleted = ctx.store.deleteProject(id);
         if (deleted) return { status: 200, body: projectView(ctx, deleted) };
       }
+      if (hasFault(ctx, 'delete-repeat-404') && ctx.store.wasProjectDeleted(id)) throw notFoundError();
+      if (hasFault(ctx, 'delete-unknown-404') && !ctx.store.wasProjectDeleted(id)) throw notFoundError();
       // DELETE is idempotent: nothing there (any more) is success too.
       return { status: 200, body: { message: `Project ${req.pathParams.id} does not exist (any more): nothing to delete` } };
     },

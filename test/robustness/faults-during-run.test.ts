@@ -1,0 +1,117 @@
+// Faults of the target during a run never crash or hang it: the check that met the fault fails with the
+// evidence, the run goes on to its end, cleans up and exits 1.
+import path from 'node:path';
+import type { RunReport } from '../../src/report/write';
+import { readJson, runCli } from '../run/helpers';
+import { leftovers, STACK_LINE, startFaultyTarget, startReferenceStack, targetArgs, tempDir, type Fault, type RunningReferenceStack } from './support';
+
+let stack: RunningReferenceStack;
+beforeAll(async () => {
+  stack = await startReferenceStack();
+});
+afterAll(() => stack.close());
+
+describe('faults of single responses', () => {
+  // The first GET /runners requests meet one fault each; state set-up never lists runners, so only
+  // listRunners checks meet them.
+  const FAULTS: Fault[] = [
+    { kind: 'delay', ms: 2_500 },
+    { kind: 'reset' },
+    { kind: 'truncate' },
+    { kind: 'not-json' },
+    // Several 503s: a check that only judges the body (is it JSON?) passes with a JSON 503.
+    { kind: 'status', status: 503 },
+    { kind: 'status', status: 503 },
+    { kind: 'status', status: 503 },
+  ];
+  let report: RunReport;
+  let result: Awaited<ReturnType<typeof runCli>>;
+
+  beforeAll(async () => {
+    let listed = 0;
+    const proxy = await startFaultyTarget({
+      upstream: stack.url,
+      fault: (r) => (r.method === 'GET' && r.path.replace(/\.json$/, '') === '/runners' ? FAULTS[listed++] : undefined),
+    });
+    const reportDir = tempDir('faults');
+    try {
+      result = await runCli(['run', ...targetArgs(proxy.url, stack, reportDir), '--only', 'runners', '--timeout', '1000']);
+    } finally {
+      await proxy.close();
+    }
+    report = readJson<RunReport>(path.join(reportDir, 'report.json'));
+  }, 120_000);
+
+  const failedListRunners = () => report.checks.filter((c) => c.operation === 'GET /runners' && c.status === 'failed');
+
+  test('the run ends with exit 1, no stack trace, and everything it created removed', async () => {
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toMatch(STACK_LINE);
+    expect(report.leftBehind).toEqual([]);
+    expect(await leftovers(stack)).toEqual({ projects: [], runners: [] });
+  });
+
+  test('a response slower than --timeout fails its check with "timed out after 1000 ms"', () => {
+    expect(failedListRunners().map((c) => c.reason)).toContainEqual(expect.stringContaining('timed out after 1000 ms'));
+  });
+
+  test('a connection reset and a truncated body fail their checks with the cause', () => {
+    const reasons = failedListRunners().map((c) => c.reason);
+    expect(reasons).toContainEqual(expect.stringContaining('connection reset by the server'));
+    expect(reasons).toContainEqual(expect.stringContaining('truncated response'));
+  });
+
+  test('a 200 that is not JSON and a 503 fail their checks with the response as evidence', () => {
+    const responses = failedListRunners().map((c) => c.evidence?.response as { status: number; body: unknown } | undefined);
+    expect(responses).toContainEqual(expect.objectContaining({ status: 200, body: expect.stringContaining('maintenance page') }));
+    expect(responses).toContainEqual(expect.objectContaining({ status: 503 }));
+  });
+
+  test('the run goes on: only the checks that met a fault failed', () => {
+    expect(failedListRunners().length).toBeLessThanOrEqual(FAULTS.length);
+    expect(report.checks.filter((c) => c.status === 'failed' && c.operation !== 'GET /runners')).toEqual([]);
+    expect(report.summary.passed).toBeGreaterThan(40);
+  });
+});
+
+describe('the target dies in the middle of the run', () => {
+  let report: RunReport;
+  let result: Awaited<ReturnType<typeof runCli>>;
+  let left: Awaited<ReturnType<typeof leftovers>>;
+
+  beforeAll(async () => {
+    const proxy = await startFaultyTarget({ upstream: stack.url });
+    void proxy.seen(150).then(() => proxy.kill());
+    const reportDir = tempDir('dies');
+    try {
+      result = await runCli(['run', ...targetArgs(proxy.url, stack, reportDir), '--timeout', '2000'], {}, 110_000);
+    } finally {
+      await proxy.close();
+    }
+    report = readJson<RunReport>(path.join(reportDir, 'report.json'));
+    left = await leftovers(stack);
+  }, 130_000);
+
+  test('the run ends with exit 1 and writes its report', () => {
+    expect(result.code).toBe(1);
+    // Most of this time is cases waiting for a GitLab id: World.createProject does not give its id back
+    // when the request fails (see the report of issue 7); with that fixed the run ends in seconds.
+    expect(result.durationMs).toBeLessThan(100_000);
+    expect(result.stderr).not.toMatch(STACK_LINE);
+    expect(report.summary.failed).toBeGreaterThan(0);
+  });
+
+  test('the checks after the death fail with the cause', () => {
+    const reasons = report.checks.filter((c) => c.status === 'failed').map((c) => c.reason ?? '');
+    expect(reasons.filter((r) => /connection refused|connection reset/.test(r)).length).toBeGreaterThan(reasons.length / 2);
+  });
+
+  test('clean-up was attempted: what is still on the target is listed by id in report.json and on stderr', () => {
+    for (const id of left.projects) {
+      expect(report.leftBehind).toContainEqual(expect.stringMatching(new RegExp(`^CI project ${id} `)));
+      expect(result.stderr).toContain(`CI project ${id} `);
+    }
+    for (const id of left.runners) expect(report.leftBehind).toContainEqual(expect.stringMatching(new RegExp(`^runner ${id}: `)));
+    expect(report.leftBehind.length).toBeGreaterThanOrEqual(left.projects.length + left.runners.length);
+  });
+});

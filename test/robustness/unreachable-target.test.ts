@@ -1,0 +1,72 @@
+// A target that cannot be reached is a "could not run" (exit 2) within 10 s: one line on stderr naming
+// the URL and the cause, no stack trace, nothing else printed.
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { runCli } from '../run/helpers';
+import { STACK_LINE, tempDir } from './support';
+
+const TOKEN = 'RECOGNISABLE-private-token-unreachable-1234';
+
+function credentials(target: string): string[] {
+  return ['run', '--target', target, '--gitlab-url', 'http://127.0.0.1:9', '--private-token', TOKEN, '--report-dir', tempDir('unreachable')];
+}
+
+/** A loopback port nothing listens on: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+function expectCannotRun(result: Awaited<ReturnType<typeof runCli>>, target: string, cause: RegExp): void {
+  expect(result.code).toBe(2);
+  expect(result.durationMs).toBeLessThan(10_000);
+  const lines = result.stderr.split('\n').filter(Boolean);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain(target);
+  expect(lines[0]).toMatch(cause);
+  expect(lines[0]).not.toMatch(/internal error/);
+  expect(result.stderr).not.toMatch(STACK_LINE);
+  expect(result.stderr + result.stdout).not.toContain(TOKEN);
+  expect(result.stdout).toBe('');
+}
+
+describe('an unreachable target: exit 2 within 10 s, one line naming the URL and the cause', () => {
+  test('nothing listening on the port (connection refused)', async () => {
+    const target = `http://127.0.0.1:${await closedPort()}`;
+    expectCannotRun(await runCli(credentials(target)), target, /connection refused/);
+  });
+
+  test('an unknown host', async () => {
+    const target = 'http://nonexistent.invalid';
+    expectCannotRun(await runCli(credentials(target)), target, /unknown host|could not be resolved/);
+  });
+
+  test('a server that accepts connections and cuts them at once', async () => {
+    const server = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expectCannotRun(await runCli(credentials(target)), target, /connection reset|closed/);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a server that accepts connections and never answers (with --timeout 2000)', async () => {
+    const sockets = new Set<net.Socket>();
+    const server = http.createServer(() => undefined);
+    server.on('connection', (s) => sockets.add(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expectCannotRun(await runCli([...credentials(target), '--timeout', '2000']), target, /timed out after 2000 ms/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
+  });
+});

@@ -7,7 +7,6 @@ import path from 'node:path';
 import { CannotRunError } from '../cli/errors';
 import { apiBase, secretsOf, type RunConfig } from '../config/run-config';
 import { HttpClient, NOT_SENT_STOPPING, STOP_FILE_VARIABLE, TransportError } from '../http/client';
-import { probeConnection } from '../http/reachability';
 import type { Transport } from '../http/types';
 import { consoleRedactor, Redactor } from '../report/redact';
 import { appendResult, readResults, type CheckResult } from '../report/results';
@@ -19,15 +18,10 @@ import { removeThroughApi } from '../state/world';
 import { HANDOFF_VARIABLE, type Handoff } from './handoff';
 import { shareRun, verifyContracts } from './contracts';
 import { runSuites } from './jest';
+import { assertReachable } from './target';
 
 /** How many GitLab projects a run wants at most (it needs about as many as it has cases in flight). */
 const GITLAB_IDS_WANTED = 40;
-
-/**
- * How long the first connection to the target may take. An unreachable target is a bootstrap failure
- * (exit 2) that a user should hear about within seconds, not after --timeout (10 s by default).
- */
-const CONNECT_PROBE_MS = 5_000;
 
 /** After this many removals in a row failed because the target did not answer, the rest are not tried. */
 const SWEEP_GIVE_UP_AFTER = 3;
@@ -49,7 +43,7 @@ export async function certify(config: RunConfig, log: (line: string) => void): P
   const redactor = new Redactor(secretsOf(config));
   for (const secret of secretsOf(config)) consoleRedactor.add(secret);
   const api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency, obeysStop: false });
-  await assertReachable(api, config);
+  await assertReachable(config, api);
   const gitlabProjectIds = config.gitlabProjectIds.length ? config.gitlabProjectIds : await findGitlabProjects(api, config);
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitlab-ci-conformance-'));
@@ -141,16 +135,6 @@ async function runChecksSafely(config: RunConfig, handoff: Handoff, stopFile: st
     if (!fs.existsSync(stopFile)) fs.writeFileSync(stopFile, 'done');
     delete process.env[HANDOFF_VARIABLE];
     delete process.env[STOP_FILE_VARIABLE];
-  }
-}
-
-async function assertReachable(api: HttpClient, config: RunConfig): Promise<void> {
-  try {
-    await probeConnection(config.target, Math.min(CONNECT_PROBE_MS, config.timeoutMs));
-    await api.send({ method: 'GET', path: '/projects', query: { private_token: config.privateToken, url: config.gitlabUrl } });
-  } catch (error) {
-    const cause = error instanceof TransportError ? error.reason : String(error);
-    throw new CannotRunError(`target ${config.target} is unreachable: ${cause}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { loadDescription } from '../../src/spec/load';
 import { createResponseValidator, matchOperation, type ResponseValidatorFn } from '../../src/spec/response-validator';
 import type { ApiDescription } from '../../src/spec/types';
 import { startReferenceStack, type RunningReferenceStack } from '../../src/server';
+import { encodeForm } from '../../src/http/form';
 
 export interface CallOptions {
   query?: Record<string, string | number | undefined>;
@@ -27,20 +28,6 @@ export interface CallResult {
   headers: Headers;
   body: any;
   text: string;
-}
-
-/** application/x-www-form-urlencoded with Rails-style brackets (data[commits][0][id]). */
-export function formEncode(value: unknown): string {
-  const pairs: string[] = [];
-  const visit = (key: string, v: unknown): void => {
-    if (v === undefined) return;
-    if (Array.isArray(v)) v.forEach((item, i) => visit(`${key}[${i}]`, item));
-    else if (v !== null && typeof v === 'object') {
-      for (const [k, inner] of Object.entries(v)) visit(key ? `${key}[${k}]` : k, inner);
-    } else pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(v === null ? '' : String(v))}`);
-  };
-  visit('', value);
-  return pairs.join('&');
 }
 
 export class TestApi {
@@ -72,7 +59,7 @@ export class TestApi {
       if (options.contentType) headers['Content-Type'] = options.contentType;
     } else if (options.body !== undefined) {
       if (options.encoding === 'form') {
-        body = formEncode(options.body);
+        body = encodeForm(options.body);
         headers['Content-Type'] = 'application/x-www-form-urlencoded';
       } else {
         body = JSON.stringify(options.body);

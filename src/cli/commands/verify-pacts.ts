@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { addTargetOptions, type TargetOptions } from '../../config/options';
 import type { RunConfig } from '../../config/run-config';
 import type { VerificationResult } from '../../pact/verify';
-import { CannotRunError, EXIT } from '../errors';
+import { EXIT } from '../errors';
 
 interface VerifyPactsCommandOptions extends TargetOptions {
   json?: boolean;
@@ -26,54 +26,20 @@ export function verifyPactsCommand(program: Command): void {
       const { config, embedded } = resolveRunConfig(options, { ruleIds: [], names: consumers });
       const selected = consumers.filter((c) => (config.only.length === 0 || config.only.includes(c)) && !config.skip.includes(c));
       const print = (result: VerificationResult) => process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatVerification(result));
-      if (!embedded) {
-        const full = config as RunConfig;
-        await assertReachable(full);
-        const result = await verifyWith(full, selected);
-        print(result);
-        process.exitCode = result.summary.failed > 0 ? EXIT.failed : EXIT.passed;
-        return;
-      }
-      const { startReferenceStack } = await import('../../server');
-      const stack = await startReferenceStack({ registrationToken: config.registrationToken });
-      process.stderr.write(`No --target: verifying the embedded reference server at ${stack.url} (fake GitLab at ${stack.gitlabUrl})\n`);
-      try {
-        const result = await verifyWith(
-          {
-            ...config,
-            target: stack.url,
-            gitlabUrl: stack.gitlabUrl,
-            privateToken: stack.users.maintainer,
-            developerToken: stack.users.developer,
-            outsiderToken: stack.users.outsider,
-            registrationToken: stack.registrationToken,
-          },
-          selected,
-        );
-        print(result);
-        process.exitCode = result.summary.failed > 0 ? EXIT.failed : EXIT.passed;
-      } finally {
-        await stack.close();
-      }
+      const { withTarget, assertReachable } = await import('../../runner/target');
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const result = await withTarget({ config, embedded }, 'verifying', log, async (target) => {
+        await assertReachable(target);
+        return verifyWith(target, selected);
+      });
+      print(result);
+      process.exitCode = result.summary.failed > 0 ? EXIT.failed : EXIT.passed;
     });
 }
 
 async function verifyWith(config: RunConfig, consumers: string[]): Promise<VerificationResult> {
   const { verifyPacts } = await import('../../pact/verify');
   return verifyPacts(config, { consumers });
-}
-
-/** Exit 2, not 1, when the target cannot be reached at all. */
-async function assertReachable(config: RunConfig): Promise<void> {
-  const { HttpClient, TransportError } = await import('../../http/client');
-  const { apiBase } = await import('../../config/run-config');
-  const api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: 1 });
-  try {
-    await api.send({ method: 'GET', path: '/runners', headers: { 'PRIVATE-TOKEN': config.privateToken }, query: { url: config.gitlabUrl } });
-  } catch (error) {
-    if (error instanceof TransportError) throw new CannotRunError(`target ${config.target} cannot be reached: ${error.message}`);
-    throw error;
-  }
 }
 
 /** One line per interaction, mismatches and reasons under it, then the summary. */

@@ -7,15 +7,13 @@
 import crypto from 'node:crypto';
 import { ApiError, GitlabClient, RunnerClient, type PushData } from '../clients';
 import type { Transport } from '../http/types';
+import type { Ledger, Resource } from '../state/ledger';
 
 export type StateValues = Record<string, unknown>;
 export type StateParams = Record<string, unknown>;
 
 /** Something created on the target, to be removed when the interaction ends. */
-export type Created =
-  | { kind: 'project'; id: number; gitlabId?: number }
-  | { kind: 'runner'; id?: number; token: string }
-  | { kind: 'link'; projectId: number; runnerId: number };
+export type Created = Resource;
 
 export interface StateEnvironment {
   api: Transport;
@@ -29,6 +27,8 @@ export interface StateEnvironment {
   releaseGitlabId(id: number): void;
   /** Told about every token the states come to know, for redaction. */
   onSecret(secret: string): void;
+  /** The run's ledger, when part of a run: what the states create is also removed by the run's sweep. */
+  ledger?: Pick<Ledger, 'created' | 'removed'>;
 }
 
 /** What one interaction set up: its values so far, what it created, the GitLab ids it holds. */
@@ -40,12 +40,16 @@ export class Scope {
   /** The first state that could not be set up, with the reason (no secret in it). */
   failure?: string;
 
-  constructor(base: StateValues) {
+  constructor(
+    base: StateValues,
+    private readonly onCreated: (resource: Created) => void = () => undefined,
+  ) {
     this.values = { ...base };
   }
 
   add(resource: Created): void {
     this.created.push(resource);
+    this.onCreated(resource);
   }
 }
 
@@ -159,7 +163,10 @@ export async function removeCreated(env: StateEnvironment, scope: Scope): Promis
   const stuckGitlabIds = new Set<number>();
   for (const resource of [...scope.created].reverse()) {
     const error = await remove(env, resource);
-    if (error === undefined) continue;
+    if (error === undefined) {
+      env.ledger?.removed(resource);
+      continue;
+    }
     failures.push(`could not remove ${describe(resource)}: ${error}`);
     if (resource.kind === 'project' && resource.gitlabId !== undefined) stuckGitlabIds.add(resource.gitlabId);
   }
@@ -200,18 +207,26 @@ function holdGitlabId(env: StateEnvironment, scope: Scope): number {
 }
 
 async function createProject(env: StateEnvironment, scope: Scope, defaultRef: string): Promise<{ id: number; token: string; gitlabId: number; name: string }> {
-  const gitlabId = holdGitlabId(env, scope);
-  const name = uniqueName(env, 'project');
-  const project = await gitlab(env).createProject({
-    name,
-    gitlab_id: gitlabId,
-    path: `conformance/${name}`,
-    ssh_url_to_repo: `git@gitlab.example:conformance/${name}.git`,
-    default_ref: defaultRef,
-  });
-  scope.add({ kind: 'project', id: project.id, gitlabId });
-  env.onSecret(project.token);
-  return { id: project.id, token: project.token, gitlabId, name };
+  for (let attempt = 1; ; attempt += 1) {
+    const gitlabId = holdGitlabId(env, scope);
+    const name = uniqueName(env, 'project');
+    try {
+      const project = await gitlab(env).createProject({
+        name,
+        gitlab_id: gitlabId,
+        path: `conformance/${name}`,
+        ssh_url_to_repo: `git@gitlab.example:conformance/${name}.git`,
+        default_ref: defaultRef,
+      });
+      scope.add({ kind: 'project', id: project.id, gitlabId });
+      env.onSecret(project.token);
+      return { id: project.id, token: project.token, gitlabId, name };
+    } catch (error) {
+      // 409: another client (a second run at once) took that GitLab project; it is not given back.
+      if (!(error instanceof ApiError && error.status === 409) || attempt >= 3) throw error;
+      scope.heldGitlabIds.splice(scope.heldGitlabIds.indexOf(gitlabId), 1);
+    }
+  }
 }
 
 async function registerRunner(env: StateEnvironment, scope: Scope, projectToken: string, tag: string): Promise<{ id: number; token: string }> {

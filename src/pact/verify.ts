@@ -19,6 +19,7 @@ import { jsonOf, startFaultProxy, type ProxiedRequest, type ProxiedResponse } fr
 import { HttpClient } from '../http/client';
 import { Redactor } from '../report/redact';
 import { discoverGitlabProjectIds } from '../state/gitlab-discovery';
+import type { Ledger } from '../state/ledger';
 import { loadPacts, PACTS_DIR, type PactInteraction, type PactFile } from './files';
 import { NEEDS_REGISTRATION_TOKEN, removeCreated, Scope, stateHandlers, type StateEnvironment, type StateValues } from './states';
 import { runVerifier, type VerifierJson } from './verifier-process';
@@ -54,6 +55,8 @@ export interface VerificationResult {
 export interface VerifyPactsOptions {
   /** Where the pacts are; default contracts/pacts. */
   pactDir?: string;
+  /** The run's ledger, when the verification is part of a run (see StateEnvironment). */
+  ledger?: Pick<Ledger, 'created' | 'removed'>;
   /** Only the pacts of these consumers. */
   consumers?: string[];
   /**
@@ -106,6 +109,7 @@ export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions
       takeGitlabId: () => pool.shift(),
       releaseGitlabId: (id) => void (pool.includes(id) || pool.push(id)),
       onSecret: (s) => redactor.add(s),
+      ledger: options.ledger,
     };
     const session = new StateSession(env, { privateToken: config.privateToken, gitlabUrl: config.gitlabUrl }, redactor);
     const recorder = await startFaultProxy({ target: config.target, rewrite: (req, res) => void session.record(req, res) });
@@ -231,7 +235,7 @@ class StateSession {
   async change(action: string, state: string, params: Record<string, unknown>): Promise<StateValues> {
     if (action === 'setup') {
       if (this.active === 0) {
-        this.current = new Scope(this.base);
+        this.current = new Scope(this.base, (resource) => this.env.ledger?.created(resource));
         this.scopes.push(this.current);
       }
       this.active += 1;

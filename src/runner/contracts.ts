@@ -5,6 +5,7 @@ import { loadPacts, PACTS_DIR } from '../pact/files';
 import { verifyPacts } from '../pact/verify';
 import type { CheckResult } from '../report/results';
 import { loadDescription } from '../spec/load';
+import type { Ledger } from '../state/ledger';
 import { matchOperation } from '../spec/response-validator';
 
 export const CONTRACT_RULE = 'CONSUMER-CONTRACT';
@@ -49,9 +50,9 @@ export function shareRun(config: RunConfig, gitlabProjectIds: number[]): RunShar
 }
 
 /** The verification's checks; a verification that cannot run at all is one failed check, never a crash. */
-export async function verifyContracts(config: RunConfig): Promise<CheckResult[]> {
+export async function verifyContracts(config: RunConfig, ledger?: Ledger): Promise<CheckResult[]> {
   try {
-    return await contractChecks(config);
+    return await contractChecks(config, ledger);
   } catch (error) {
     return [
       {
@@ -66,10 +67,10 @@ export async function verifyContracts(config: RunConfig): Promise<CheckResult[]>
   }
 }
 
-async function contractChecks(config: RunConfig): Promise<CheckResult[]> {
+async function contractChecks(config: RunConfig, ledger?: Ledger): Promise<CheckResult[]> {
   const consumers = selectedConsumers(config);
   if (!consumers.length) return [];
-  const [description, verification] = await Promise.all([loadDescription(), verifyPacts(config, { consumers })]);
+  const [description, verification] = await Promise.all([loadDescription(), verifyPacts(config, { consumers, ledger })]);
   const pactRequests = new Map(
     loadPacts(PACTS_DIR).flatMap(({ pact }) => pact.interactions.map((i) => [`${pact.consumer.name}\u0000${i.description}`, i.request] as const)),
   );

@@ -80,7 +80,7 @@ export async function certify(config: RunConfig, log: (line: string) => void): P
   try {
     if (!interrupted) {
       const inFlightOver = stopped.then(() => new Promise((resolve) => setTimeout(resolve, config.timeoutMs + IN_FLIGHT_MARGIN_MS)));
-      await Promise.race([runChecksSafely(config, handoff, stopFile, redactor), inFlightOver]);
+      await Promise.race([runChecksSafely(config, handoff, ledger, stopFile, redactor), inFlightOver]);
     }
     const leftBehind = await sweep(api, config, ledger);
     // Checks that never sent their requests because of the signal did not run: they are not reported.
@@ -108,7 +108,7 @@ export async function certify(config: RunConfig, log: (line: string) => void): P
 }
 
 /** Runs the suites and the Pact verification; whatever happens to them, the run goes on to its clean-up. */
-async function runChecksSafely(config: RunConfig, handoff: Handoff, stopFile: string, redactor: Redactor): Promise<void> {
+async function runChecksSafely(config: RunConfig, handoff: Handoff, ledger: Ledger, stopFile: string, redactor: Redactor): Promise<void> {
   const share = shareRun(config, handoff.config.gitlabProjectIds);
   process.env[HANDOFF_VARIABLE] = JSON.stringify({ ...handoff, config: share.suites });
   process.env[STOP_FILE_VARIABLE] = stopFile;
@@ -116,9 +116,9 @@ async function runChecksSafely(config: RunConfig, handoff: Handoff, stopFile: st
     for (const check of checks) appendResult(handoff.resultsFile, { ...check, reason: check.reason && redactor.text(check.reason) });
   };
   try {
-    const contracts = share.contracts && share.together ? verifyContracts(share.contracts) : undefined;
+    const contracts = share.contracts && share.together ? verifyContracts(share.contracts, ledger) : undefined;
     record(await runSuites(share.suites));
-    if (share.contracts) record(await (contracts ?? verifyContracts(share.contracts)));
+    if (share.contracts) record(await (contracts ?? verifyContracts(share.contracts, ledger)));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     appendResult(handoff.resultsFile, {

@@ -32,7 +32,9 @@ export class GitlabIdPool {
 
   release(id: number): void {
     const next = this.waiting.shift();
+    // Most recently used first: a run keeps to a small working set of GitLab projects, so that two runs
+    // against the same target rarely reach for the same one.
     if (next) next(id);
-    else this.free.push(id);
+    else this.free.unshift(id);
   }
 }

@@ -5,9 +5,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 
+/** Something the run created on the target (the Pact provider states may not know a runner's id). */
 export type Resource =
-  | { kind: 'project'; id: number; gitlabId: number }
-  | { kind: 'runner'; id: number; token: string }
+  | { kind: 'project'; id: number; gitlabId?: number }
+  | { kind: 'runner'; id?: number; token: string }
   | { kind: 'link'; projectId: number; runnerId: number };
 
 export function resourceKey(r: Resource): string {
@@ -15,7 +16,7 @@ export function resourceKey(r: Resource): string {
     case 'project':
       return `project:${r.id}`;
     case 'runner':
-      return `runner:${r.id}`;
+      return `runner:${r.id ?? r.token}`;
     case 'link':
       return `link:${r.projectId}:${r.runnerId}`;
   }
@@ -24,9 +25,9 @@ export function resourceKey(r: Resource): string {
 export function describeResource(r: Resource): string {
   switch (r.kind) {
     case 'project':
-      return `CI project ${r.id} (gitlab_id ${r.gitlabId})`;
+      return `CI project ${r.id}${r.gitlabId === undefined ? '' : ` (gitlab_id ${r.gitlabId})`}`;
     case 'runner':
-      return `runner ${r.id}`;
+      return `runner ${r.id ?? '(id unknown)'}`;
     case 'link':
       return `link of runner ${r.runnerId} to project ${r.projectId}`;
   }

@@ -45,6 +45,10 @@ export class Scope {
     this.gitlabIds.push(gitlabId);
   }
 
+  get reservedGitlabIds(): readonly number[] {
+    return this.gitlabIds;
+  }
+
   async close(): Promise<void> {
     await this.world.removeInOrder(this.resources);
     for (const id of this.gitlabIds) this.world.releaseGitlabId(id);
@@ -131,6 +135,11 @@ export class World {
     this.heldGitlabIds.add(id);
     scope?.reserve(id);
     return id;
+  }
+
+  /** GitLab ids that another client may have taken: never handed out again by this run. */
+  forfeitGitlabIds(ids: readonly number[]): void {
+    for (const id of ids) this.heldGitlabIds.delete(id);
   }
 
   /** Gives a GitLab id back, unless a live CI project of the run still uses it. */
@@ -267,7 +276,7 @@ export class World {
     if (gone) {
       this.live.delete(key);
       this.ledger.removed(resource);
-      if (resource.kind === 'project') this.releaseGitlabId(resource.gitlabId);
+      if (resource.kind === 'project' && resource.gitlabId !== undefined) this.releaseGitlabId(resource.gitlabId);
     }
     return gone;
   }

@@ -105,19 +105,30 @@ export class Session {
 
   private async runCaseNow(spec: CaseSpec, operationId: string, operationLabel: string): Promise<void> {
     const started = performance.now();
-    const exchanges: Exchange[] = [];
-    const unanswered: Unanswered[] = [];
-    const scope = this.world.scope();
-    let problems: string[];
-    try {
-      const { description, validate } = await this.description();
-      const op = operation(description, operationId);
-      const ctx = this.context(this.withProfile(spec), op, validate, scope, exchanges, unanswered);
-      problems = await SCENARIOS[spec.family](ctx);
-    } catch (error) {
-      problems = [error instanceof Error ? error.message : String(error)];
-    } finally {
+    let exchanges: Exchange[] = [];
+    let unanswered: Unanswered[] = [];
+    let problems: string[] = [];
+    // Another attempt, with other GitLab projects, only for a case that failed after the server refused
+    // to attach a CI project to a GitLab project the case had taken: another client (a second run against
+    // the same target) may have taken it meanwhile, and then the refusal was right. A server that refuses
+    // such creations for its own reasons fails every attempt.
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      exchanges = [];
+      unanswered = [];
+      const scope = this.world.scope();
+      try {
+        const { description, validate } = await this.description();
+        const op = operation(description, operationId);
+        const ctx = this.context(this.withProfile(spec), op, validate, scope, exchanges, unanswered);
+        problems = await SCENARIOS[spec.family](ctx);
+      } catch (error) {
+        problems = [error instanceof Error ? error.message : String(error)];
+      }
+      const refusedCreation = exchanges.some(({ request, response }) => request.method === 'POST' && (response.status === 409 || response.status === 400));
+      const retry = problems.length > 0 && refusedCreation && scope.reservedGitlabIds.length > 0 && attempt < 3;
+      if (retry) this.world.forfeitGitlabIds(scope.reservedGitlabIds);
       await scope.close().catch(() => undefined);
+      if (!retry) break;
     }
     const last = unanswered.at(-1) ?? exchanges.at(-1);
     const result: CheckResult = {

@@ -1,6 +1,7 @@
 // Two runs at the same time against the same target (one `serve`d stack) do not disturb each other:
 // both pass, and together they leave nothing behind.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, runCli } from '../run/helpers';
 import { leftovers, tempDir, type RunningReferenceStack } from './support';
@@ -25,7 +26,12 @@ test('two runs at once against one served stack both pass', async () => {
       GITLAB_CI_OUTSIDER_TOKEN: served.users.outsider,
       GITLAB_CI_REGISTRATION_TOKEN: served.registrationToken,
     };
-    const [a, b] = await Promise.all([runCli(['run', '--report-dir', tempDir('twin-a')], env), runCli(['run', '--report-dir', tempDir('twin-b')], env)]);
+    const dirs = [tempDir('twin-a'), tempDir('twin-b')];
+    const [a, b] = await Promise.all(dirs.map((dir) => runCli(['run', '--report-dir', dir], env)));
+    for (const dir of dirs) {
+      const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as { checks: Array<{ id: string; status: string; reason?: string }> };
+      expect(report.checks.filter((c) => c.status !== 'passed').map((c) => `${c.id}: ${c.reason}`)).toEqual([]);
+    }
     expect({ code: a.code, tail: a.stderr.split('\n').slice(-12) }).toEqual({ code: 0, tail: expect.anything() });
     expect({ code: b.code, tail: b.stderr.split('\n').slice(-12) }).toEqual({ code: 0, tail: expect.anything() });
     const stack = { url: served.url, gitlabUrl: served.gitlabUrl, users: served.users } as unknown as RunningReferenceStack;

@@ -5,7 +5,7 @@
 //
 // Every state also provides `privateToken` and `gitlabUrl`: the user the run acts as (authentication #1).
 import crypto from 'node:crypto';
-import { ApiError, GitlabClient, RunnerClient, type PushData } from '../clients';
+import { ApiError, DashboardClient, GitlabClient, RunnerClient, type PushData } from '../clients';
 import type { Transport } from '../http/types';
 import type { Ledger, Resource } from '../state/ledger';
 
@@ -94,8 +94,13 @@ export const stateHandlers: Record<string, StateHandler> = {
 
   [NAMES.freeGitlabProject]: {
     async setup(env, scope) {
-      const id = holdGitlabId(env, scope);
-      return { freeGitlabId: id, freeName: uniqueName(env, 'project') };
+      // The replayed request attaches a CI project to this id: it must be free right now, not only when
+      // the run found it (another run against the same target may use it meanwhile; it is then skipped).
+      const inUse = new Set((await new DashboardClient(env.api, { privateToken: env.privateToken, gitlabUrl: env.gitlabUrl }).listProjects()).map((p) => p.gitlab_id));
+      for (let id = holdGitlabId(env, scope); ; id = holdGitlabId(env, scope)) {
+        if (!inUse.has(id)) return { freeGitlabId: id, freeName: uniqueName(env, 'project') };
+        scope.heldGitlabIds.splice(scope.heldGitlabIds.indexOf(id), 1);
+      }
     },
   },
 

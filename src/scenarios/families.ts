@@ -211,7 +211,9 @@ function valueOfAnotherType(type: unknown): unknown {
   return type === 'object' ? 'a string where an object belongs' : { unexpected: ['an object where a value belongs'] };
 }
 
-const HUGE = 'x'.repeat(100_000);
+// Huge, but within what HTTP itself carries: 100 KB in a body; in a URL, 2 KB (front ends and Node
+// refuse request lines past about 8 KB before the API ever sees them, which says nothing of the API).
+const HUGE = { body: 'x'.repeat(100_000), query: 'x'.repeat(2_000) };
 
 const noServerError: Scenario = async (ctx) => {
   const prepared = await ctx.arrange();
@@ -223,11 +225,11 @@ const noServerError: Scenario = async (ctx) => {
         ? { ...request, body: { ...bodyOf(request), conformance_unknown: { nested: [1, 'two', null] } } }
         : setParam(request, 'query', 'conformance_unknown', '[]{}');
   } else {
-    const value = kind === 'huge' ? HUGE : '';
     for (const p of ctx.op.parameters) {
       const isString = p.schema.type === 'string';
       if (p.credential === 'user' || p.credential === 'gitlab-url' || p.in === 'path' || !isString) continue;
-      request = setParam(request, p.in === 'query' ? 'query' : 'body', p.name, value);
+      const location = p.in === 'query' ? 'query' : 'body';
+      request = setParam(request, location, p.name, kind === 'huge' ? HUGE[location] : '');
     }
   }
   return failures(notAServerError(await ctx.send(request)));

@@ -1,5 +1,7 @@
 // Gentle on shared servers: never more than --concurrency requests in flight at the target (default
 // DEFAULTS.concurrency), state set-up and clean-up included, measured by the target itself.
+import fs from 'node:fs';
+import path from 'node:path';
 import { DEFAULTS } from '../../src/config/run-config';
 import { runCli } from '../run/helpers';
 import { startFaultyTarget, startReferenceStack, targetArgs, tempDir, type RunningReferenceStack } from './support';
@@ -19,7 +21,10 @@ test.each([
 ])('run with %s: at most that many requests in flight', async (_name, options, limit) => {
   const proxy = await startFaultyTarget({ upstream: stack.url, fault: () => LATENCY });
   try {
-    const result = await runCli(['run', ...targetArgs(proxy.url, stack, tempDir('concurrency')), ...options]);
+    const reportDir = tempDir('concurrency');
+    const result = await runCli(['run', ...targetArgs(proxy.url, stack, reportDir), ...options]);
+    const report = JSON.parse(fs.readFileSync(path.join(reportDir, 'report.json'), 'utf8')) as { checks: Array<{ id: string; status: string; reason?: string }> };
+    expect(report.checks.filter((c) => c.status !== 'passed').map((c) => `${c.id}: ${c.reason}`)).toEqual([]);
     expect(result.code).toBe(0);
     expect(proxy.requests.length).toBeGreaterThan(400);
     expect(proxy.maxInFlight).toBeLessThanOrEqual(limit);

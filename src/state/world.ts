@@ -27,6 +27,12 @@ export interface CommitHandle {
   buildIds: number[];
 }
 
+/**
+ * How often a creation may meet a GitLab project that another client took meanwhile (two runs against
+ * one target): each such id is given up, so the runs soon hold disjoint ones.
+ */
+export const MAX_CLAIM_ATTEMPTS = 10;
+
 export class StateError extends Error {
   override readonly name = 'StateError';
 }
@@ -171,7 +177,7 @@ export class World {
       if (project) return { id: project.id, token: project.token, gitlabId, name: body.name as string };
       // 409: someone else (another run at the same time) attached a CI project to that GitLab project
       // since it was found free; it is not given back to the pool, and another one is tried.
-      if (response.status === 409 && attempt < 3) continue;
+      if (response.status === 409 && attempt < MAX_CLAIM_ATTEMPTS) continue;
       this.releaseGitlabId(gitlabId);
       throw stateFailure('create a CI project (POST /projects)', response);
     }

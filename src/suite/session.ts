@@ -18,7 +18,7 @@ import { createResponseValidator } from '../spec/response-validator';
 import type { ApiDescription, Operation, Rule, RuleCatalog } from '../spec/types';
 import { GitlabIdPool } from '../state/gitlab-id-pool';
 import { Ledger } from '../state/ledger';
-import { World } from '../state/world';
+import { MAX_CLAIM_ATTEMPTS, World } from '../state/world';
 import { TimingLog } from './timing';
 
 const PREREQUISITE_REASONS: Record<Prerequisite, { option: keyof RunConfig; why: string }> = {
@@ -112,7 +112,7 @@ export class Session {
     // to attach a CI project to a GitLab project the case had taken: another client (a second run against
     // the same target) may have taken it meanwhile, and then the refusal was right. A server that refuses
     // such creations for its own reasons fails every attempt.
-    for (let attempt = 1; attempt <= 3; attempt += 1) {
+    for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt += 1) {
       exchanges = [];
       unanswered = [];
       const scope = this.world.scope();
@@ -125,7 +125,7 @@ export class Session {
         problems = [error instanceof Error ? error.message : String(error)];
       }
       const refusedCreation = exchanges.some(({ request, response }) => request.method === 'POST' && (response.status === 409 || response.status === 400));
-      const retry = problems.length > 0 && refusedCreation && scope.reservedGitlabIds.length > 0 && attempt < 3;
+      const retry = problems.length > 0 && refusedCreation && scope.reservedGitlabIds.length > 0 && attempt < MAX_CLAIM_ATTEMPTS;
       if (retry) this.world.forfeitGitlabIds(scope.reservedGitlabIds);
       await scope.close().catch(() => undefined);
       if (!retry) break;

@@ -202,7 +202,8 @@ async function sweep(api: HttpClient, config: RunConfig, ledger: Ledger): Promis
     if (failed.size === 0 || deadInARow >= SWEEP_GIVE_UP_AFTER) break;
   }
   const leftBehind = [...failed].map(([resource, why]) => `${describeResource(resource)}: ${why}`);
-  return [...leftBehind, ...(await sweepUnanswered(api, config, deadInARow < SWEEP_GIVE_UP_AFTER))];
+  const listed = new Set([...failed.keys()].flatMap((r) => (r.kind === 'project' ? [r.id] : [])));
+  return [...leftBehind, ...(await sweepUnanswered(api, config, deadInARow < SWEEP_GIVE_UP_AFTER, listed))];
 }
 
 /**
@@ -210,7 +211,7 @@ async function sweep(api: HttpClient, config: RunConfig, ledger: Ledger): Promis
  * project is not in the ledger. Every name the run gives contains its run id, so such projects are found
  * by name and removed; when the target cannot be asked, the report says what to look for.
  */
-async function sweepUnanswered(api: HttpClient, config: RunConfig, targetAnswers: boolean): Promise<string[]> {
+async function sweepUnanswered(api: HttpClient, config: RunConfig, targetAnswers: boolean, listed: Set<number>): Promise<string[]> {
   const marker = `-${config.runId}-`;
   const ofThisRun = new RegExp(`(^|/ )(conformance|pact)${marker}`);
   const hint = `CI projects whose name contains "${marker}" (created by requests that got no answer, if any): the target could not be asked`;
@@ -218,7 +219,7 @@ async function sweepUnanswered(api: HttpClient, config: RunConfig, targetAnswers
   const auth = { query: { private_token: config.privateToken, url: config.gitlabUrl } };
   try {
     const listing = await api.send({ method: 'GET', path: '/projects', ...auth });
-    const ours = Array.isArray(listing.body) ? (listing.body as Array<{ id: number; name?: unknown; gitlab_id?: number }>).filter((p) => ofThisRun.test(String(p.name))) : [];
+    const ours = Array.isArray(listing.body) ? (listing.body as Array<{ id: number; name?: unknown; gitlab_id?: number }>).filter((p) => ofThisRun.test(String(p.name)) && !listed.has(p.id)) : [];
     const left: string[] = [];
     for (const project of ours) {
       const gone = await removeThroughApi(api, config, { kind: 'project', id: project.id, gitlabId: project.gitlab_id });

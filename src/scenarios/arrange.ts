@@ -22,7 +22,7 @@ export interface Prepared {
   /** A request that must find the created or modified resource, and how to recognise it in the answer. */
   readBack?: (body: unknown) => { request: ApiRequest; finds: (answer: unknown) => string | undefined };
   /** After a successful DELETE: a request whose answer shows the resource is gone. */
-  gone?: () => { request: ApiRequest; expect: number[]; what: string };
+  gone?: () => Promise<{ request: ApiRequest; expect: number[]; what: string }>;
 }
 
 export type Arrangement = (world: World, scope: Scope) => Promise<Prepared>;
@@ -112,7 +112,7 @@ export const ARRANGEMENTS: Record<string, Arrangement> = {
   deleteProject: async (world, scope) => {
     const project = await world.createProject(scope);
     return prepared(world, 'DELETE', '/projects/{id}', { id: project.id }, {
-      gone: () => ({ request: getProjectRequest(world, project.id), expect: [404], what: 'GET of the deleted project' }),
+      gone: async () => ({ request: getProjectRequest(world, project.id), expect: [404], what: 'GET of the deleted project' }),
     });
   },
 
@@ -127,12 +127,16 @@ export const ARRANGEMENTS: Record<string, Arrangement> = {
     const [project, runner] = await Promise.all([world.sharedProject(), linkableRunner(world, scope)]);
     await world.linkRunner(project, runner, scope);
     return prepared(world, 'DELETE', '/projects/{id}/runners/{runner_id}', { id: project.id, runner_id: runner.id }, {
-      // Once unlinked, the runner must not receive the project's builds any more (its own project has none).
-      gone: () => ({
-        request: { method: 'POST', path: '/builds/register', body: { token: runner.token } },
-        expect: [404],
-        what: 'the unlinked runner asking for a build of the project (which has a pending one)',
-      }),
+      // Once unlinked, the runner must not receive the project's builds any more (its own project has
+      // none): the project gets a pending build it could take if it were still linked.
+      gone: async () => {
+        await world.pushCommit(project);
+        return {
+          request: { method: 'POST', path: '/builds/register', body: { token: runner.token } },
+          expect: [404],
+          what: 'the unlinked runner asking for a build of the project (which has a pending one)',
+        };
+      },
     });
   },
 
@@ -164,7 +168,7 @@ export const ARRANGEMENTS: Record<string, Arrangement> = {
       user: false,
       body: { token: runner.token },
       credentials: runnerToken(),
-      gone: () => ({
+      gone: async () => ({
         request: { method: 'POST', path: '/builds/register', body: { token: runner.token } },
         expect: [403],
         what: "the deleted runner's token asking for a build",

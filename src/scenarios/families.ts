@@ -129,11 +129,7 @@ const deleteRemoves: Scenario = async (ctx) => {
   const prepared = await ctx.arrange();
   const first = await expectStatus(ctx, prepared.request);
   if (first.length || !prepared.gone) return first;
-  const gone = prepared.gone();
-  if (ctx.op.operationId === 'unlinkRunner') {
-    // The project gets a pending build the unlinked runner could take if it were still linked.
-    await ctx.world.pushCommit(await ctx.world.sharedProject());
-  }
+  const gone = await prepared.gone();
   const after = await ctx.send(gone.request);
   return after.response.status === gone.expect[0]
     ? []

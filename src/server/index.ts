@@ -2,7 +2,7 @@
 import { startFakeGitlab } from '../fake-gitlab';
 import type { UserRole } from '../fake-gitlab';
 import type { CiStore, IdGenerator, TokenGenerator } from './domain';
-import { createReferenceServer } from './http/server';
+import { createReferenceServer, type ReferenceServerOptions } from './http/server';
 
 export { createReferenceServer, type ReferenceServer, type ReferenceServerOptions } from './http/server';
 export type { ServerContext } from './context';
@@ -10,20 +10,7 @@ export { hasFault } from './context';
 export { FAULTS, faultSet, type FaultName, type FaultSpec } from './faults';
 export type { IdGenerator, TokenGenerator, StoreSnapshot } from './domain';
 
-export interface StartReferenceServerOptions {
-  port?: number;
-  host?: string;
-  /** The GitLab the server trusts (e.g. the fake GitLab's url). */
-  gitlabUrl: string;
-  registrationToken?: string;
-  faults?: ReadonlySet<string>;
-  /** Ids of new records (default sequential per kind). */
-  ids?: IdGenerator;
-  /** Tokens of new projects and runners (default: 22 alphanumerics, 30 hex digits). */
-  tokens?: TokenGenerator;
-  /** Where unexpected server errors are reported; default stderr. */
-  log?: (line: string) => void;
-}
+export type StartReferenceServerOptions = Omit<ReferenceServerOptions, 'identity'> & { port?: number; host?: string };
 
 export interface RunningReferenceServer {
   /** Base URL; the API is at {url}/api/v1. */

@@ -1,4 +1,5 @@
 // The records of the in-memory GitLab CI domain.
+import type { JobSpec } from './ci-config';
 
 export interface Project {
   id: number;
@@ -54,18 +55,11 @@ export interface RunnerTombstone {
 export type BuildStatus = 'pending' | 'running' | 'success' | 'failed' | 'canceled';
 export type CommitStatus = BuildStatus | 'skipped';
 
-export interface Build {
+/** A job of the commit's CI config (its commands are joined with newlines for the runner), being built. */
+export interface Build extends JobSpec {
   id: number;
   projectId: number;
   commit: Commit;
-  name: string;
-  stage: string;
-  /** Script lines, joined with newlines for the runner. */
-  commands: string[];
-  tags: string[];
-  allowFailure: boolean;
-  options: Record<string, unknown>;
-  variables: Array<{ key: string; value: string; public: boolean }>;
   status: BuildStatus;
   trace: string;
   runnerId: number | null;

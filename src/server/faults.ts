@@ -22,6 +22,7 @@ export const FAULTS = [
   { name: 'project-access-unchecked', breaks: 'AUTH-USER-NO-ACCESS', description: 'GET /projects/:id shows any project to any valid user.' },
   { name: 'project-lookup-before-auth', breaks: 'AUTH-BEFORE-EXISTENCE', description: 'GET /projects/:id looks the project up before the user token: an unknown id answers 404 to anyone.' },
   // ---- Authentication #2: project token (src/server/http/auth.ts) -------------------------------------
+  { name: 'project-token-refused-on-list', breaks: 'AUTH-PROJECT-ACCEPTED', description: "GET /commits refuses the project's own token with 403." },
   { name: 'project-token-unknown-accepted', breaks: 'AUTH-PROJECT-INVALID-403', description: 'A project token no project has is accepted for the project named by project_id.' },
   { name: 'project-token-any-project', breaks: 'AUTH-PROJECT-OTHER-PROJECT-403', description: 'Any project token is accepted for any (existing) project_id.' },
   { name: 'project-token-runner-token-accepted', breaks: 'AUTH-PROJECT-WRONG-KIND-403', description: 'The token of a runner linked to the project is accepted as its project token.' },

@@ -43,6 +43,12 @@ describe('the mutant catalog', () => {
     expect([...FAULTS.map((f) => f.name), ...PROXY_FAULTS.map((f) => f.name)].filter((n) => !used.has(n))).toEqual([]);
   });
 
+  test('every rule the suites run has a mutant that breaks it', () => {
+    const broken = new Set(MUTANTS.map((m) => m.breaks));
+    const rules = description.catalog.rules.filter((r) => !NOT_SUITE_FAMILIES.has(r.family)).map((r) => r.id);
+    expect(rules.filter((id) => !broken.has(id))).toEqual([]);
+  });
+
   test('every check family the suites run has at least one mutant', () => {
     const familyOf = new Map(description.catalog.rules.map((r) => [r.id, r.family]));
     const covered = new Set(MUTANTS.map((m) => familyOf.get(m.breaks)));

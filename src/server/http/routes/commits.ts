@@ -3,7 +3,7 @@ import { hasFault } from '../../context';
 import type { PushCommit, PushInput } from '../../domain';
 import { authenticateProjectToken, requireReadableBody } from '../auth';
 import type { Params } from '../body';
-import { HttpError, badRequest, notGiven } from '../errors';
+import { HttpError, badRequest, forbiddenError, notGiven } from '../errors';
 import { optionalInt, optionalObject, optionalString, requiredInt, requiredObject, requiredString, requirePresent } from '../params';
 import type { Route } from '../router';
 import { commitView } from '../views';
@@ -57,6 +57,7 @@ export const commitRoutes: Route[] = [
       let perPage = positive(optionalInt(q, 'per_page'), 'per_page', DEFAULT_PER_PAGE);
       if (hasFault(ctx, 'pagination-ignored')) [page, perPage] = [1, Number.MAX_SAFE_INTEGER];
       const project = authenticateProjectToken(ctx, projectId, token);
+      if (hasFault(ctx, 'project-token-refused-on-list')) throw forbiddenError();
       return { status: 200, body: ctx.store.listCommits(project, page, perPage).map((c) => commitView(ctx, c)) };
     },
   },

@@ -7,11 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { PROXY_FAULTS } from '../faults/rewrites';
 import type { RunReport } from '../report/write';
 import type { StoreSnapshot } from '../server';
-import { describeHow, selectionOf, type Mutant } from './mutants';
-import { startTarget, type RunningTarget, type TargetSpec } from './target';
+import { selectionOf, type Mutant } from './mutants';
+import { startTarget, type RunningTarget } from './target';
 import type { Variant } from './variants';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -34,7 +33,6 @@ export interface FailedCheck {
 export interface MutantResult {
   name: string;
   breaks: string;
-  how: string;
   only: string[];
   /** A check of the rule the mutant breaks failed. */
   caught: boolean;
@@ -121,17 +119,9 @@ function failedChecks(report: RunReport | undefined): FailedCheck[] {
   return (report?.checks ?? []).filter((c) => c.status === 'failed').map((c) => ({ id: c.id, rule: c.rule, reason: c.reason }));
 }
 
-export function mutantTarget(mutant: Mutant): TargetSpec {
-  if ('fault' in mutant.how) return { faults: [mutant.how.fault] };
-  const name = mutant.how.proxy;
-  const fault = PROXY_FAULTS.find((f) => f.name === name);
-  if (!fault) throw new Error(`mutant ${mutant.name}: no proxy fault ${name} in src/faults/rewrites.ts`);
-  return { proxy: { rewrite: fault.rewrite } };
-}
-
 export async function runMutant(mutant: Mutant, options: HarnessOptions): Promise<MutantResult> {
   const only = options.full ? [] : selectionOf(mutant);
-  const target = await startTarget(mutantTarget(mutant));
+  const target = await startTarget({ fault: mutant.fault });
   try {
     const run = await runSuite(target, path.join(options.reportRoot, 'mutants', mutant.name), only);
     const failed = failedChecks(run.report);
@@ -140,7 +130,6 @@ export async function runMutant(mutant: Mutant, options: HarnessOptions): Promis
     return {
       name: mutant.name,
       breaks: mutant.breaks,
-      how: describeHow(mutant.how),
       only,
       caught: !problem && caughtBy.includes(mutant.breaks),
       caughtBy,

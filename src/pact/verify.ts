@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CannotRunError } from '../cli/errors';
 import { apiBase, secretsOf, type RunConfig } from '../config/run-config';
-import { jsonOf, startFaultProxy, type ProxiedRequest, type ProxiedResponse } from '../faults/proxy';
+import { jsonOf, startProxy, type ProxiedRequest, type ProxiedResponse } from '../http/proxy';
 import { HttpClient } from '../http/client';
 import { Redactor } from '../report/redact';
 import { discoverGitlabProjectIds } from '../state/gitlab-discovery';
@@ -112,7 +112,7 @@ export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions
       ledger: options.ledger,
     };
     const session = new StateSession(env, { privateToken: config.privateToken, gitlabUrl: config.gitlabUrl }, redactor);
-    const recorder = await startFaultProxy({ target: config.target, rewrite: (req, res) => void session.record(req, res) });
+    const recorder = await startProxy({ target: config.target, rewrite: (req, res) => void session.record(req, res) });
     const stateServer = await startStateServer(session);
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pact-verify-'));
     try {

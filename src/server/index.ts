@@ -6,8 +6,6 @@ import { createReferenceServer, type ReferenceServerOptions } from './http/serve
 
 export { createReferenceServer, type ReferenceServer, type ReferenceServerOptions } from './http/server';
 export type { ServerContext } from './context';
-export { hasFault } from './context';
-export { FAULTS, faultSet, type FaultName, type FaultSpec } from './faults';
 export type { IdGenerator, TokenGenerator, StoreSnapshot } from './domain';
 
 export type StartReferenceServerOptions = Omit<ReferenceServerOptions, 'identity'> & { port?: number; host?: string };
@@ -25,7 +23,6 @@ export async function startReferenceServer(options: StartReferenceServerOptions)
   const server = createReferenceServer({
     gitlabUrl: options.gitlabUrl,
     registrationToken: options.registrationToken,
-    faults: options.faults,
     ids: options.ids,
     tokens: options.tokens,
     log: options.log,
@@ -38,7 +35,6 @@ export interface StartReferenceStackOptions {
   port?: number;
   gitlabPort?: number;
   registrationToken?: string;
-  faults?: ReadonlySet<string>;
   ids?: IdGenerator;
   tokens?: TokenGenerator;
   log?: (line: string) => void;
@@ -62,7 +58,6 @@ export async function startReferenceStack(options: StartReferenceStackOptions = 
       host: '127.0.0.1',
       gitlabUrl: gitlab.url,
       registrationToken: options.registrationToken,
-      faults: options.faults,
       ids: options.ids,
       tokens: options.tokens,
       log: options.log,

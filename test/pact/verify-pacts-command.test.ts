@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import { verifyPactsCommand } from '../../src/cli/commands/verify-pacts';
 import { CannotRunError } from '../../src/cli/errors';
-import { startFaultProxy } from '../../src/faults/proxy';
+import { startProxy } from '../../src/http/proxy';
 import { startReferenceStack } from '../../src/server';
 
 type Stack = Awaited<ReturnType<typeof startReferenceStack>>;
@@ -44,7 +44,7 @@ describe('verify-pacts', () => {
   });
 
   it('exits 1 when a consumer expectation is broken (runners/delete answers 204)', async () => {
-    const proxy = await startFaultProxy({
+    const proxy = await startProxy({
       target: stack.url,
       rewrite: (req, res) => (req.method === 'DELETE' && req.path === '/api/v1/runners/delete' && req.headers['content-type'] === 'application/json' && !req.headers['user-agent']?.startsWith('axios') ? { ...res, status: 204 } : undefined),
     });

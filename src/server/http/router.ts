@@ -1,6 +1,5 @@
-// Which route a request is for: the request target read as Rails-based servers read it (repeated slashes
-// are one, the .json suffix is optional), integer path parameters, and the difference between an unknown
-// path (404) and an undocumented method on a documented path (405).
+// Which route a request is for: the API path (the .json suffix is optional), integer path parameters, and
+// the difference between an unknown path (404) and an undocumented method on a documented path (405).
 import { pathId } from './params';
 import type { Route } from './route';
 
@@ -17,21 +16,6 @@ export type RouteMatch =
 
 export const API_PREFIX = '/api/v1';
 const INTEGER_SEGMENT = /^-?\d+$/;
-
-/**
- * The request target as a URL; undefined when it cannot be read. Repeated slashes in the path count as
- * one, as in Rails: runners configured with a base URL ending in "/" send POST //api/v1/runners/register.json.
- */
-export function requestTarget(raw: string): URL | undefined {
-  const query = raw.indexOf('?');
-  const path = query < 0 ? raw : raw.slice(0, query);
-  const rest = query < 0 ? '' : raw.slice(query);
-  try {
-    return new URL(`${path.startsWith('/') ? path.replace(/\/{2,}/g, '/') : path}${rest}`, 'http://reference.invalid');
-  } catch {
-    return undefined;
-  }
-}
 
 /** "/api/v1/projects/12.json" -> "/projects/12"; undefined outside the API. */
 export function apiPath(pathname: string): string | undefined {

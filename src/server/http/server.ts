@@ -10,7 +10,8 @@ import { normaliseGitlabUrl } from './credentials';
 import { Refusal, refuse, replyOf, type Reply } from './errors';
 import type { RouteRequest } from './route';
 import { ROUTES } from './routes';
-import { Router, apiPath, requestTarget, type RouteMatch } from './router';
+import { requestTarget } from '../../http/request-target';
+import { Router, apiPath, type RouteMatch } from './router';
 
 export interface ReferenceServerOptions {
   /** The GitLab instance the server trusts for user tokens (its API v3 is asked about them). */

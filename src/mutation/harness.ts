@@ -86,7 +86,7 @@ export function defaultConcurrency(): number {
 }
 
 /** Runs `gitlab-ci-conformance run --target` against a running target; credentials travel in the environment. */
-export function runSuite(target: RunningTarget, reportDir: string, only: string[] = [], timeoutMs = 300_000): Promise<SuiteRun> {
+function runSuite(target: RunningTarget, reportDir: string, only: string[] = [], timeoutMs = 300_000): Promise<SuiteRun> {
   const started = Date.now();
   fs.rmSync(reportDir, { recursive: true, force: true });
   fs.mkdirSync(reportDir, { recursive: true });
@@ -119,7 +119,7 @@ function failedChecks(report: RunReport | undefined): FailedCheck[] {
   return (report?.checks ?? []).filter((c) => c.status === 'failed').map((c) => ({ id: c.id, rule: c.rule, reason: c.reason }));
 }
 
-export async function runMutant(mutant: Mutant, options: HarnessOptions): Promise<MutantResult> {
+async function runMutant(mutant: Mutant, options: HarnessOptions): Promise<MutantResult> {
   const only = options.full ? [] : selectionOf(mutant);
   const target = await startTarget({ fault: mutant.fault });
   try {
@@ -143,7 +143,7 @@ export async function runMutant(mutant: Mutant, options: HarnessOptions): Promis
   }
 }
 
-export async function runVariant(variant: Variant, options: HarnessOptions): Promise<VariantResult> {
+async function runVariant(variant: Variant, options: HarnessOptions): Promise<VariantResult> {
   const target = await startTarget(variant.target());
   try {
     const before = target.stack.store.snapshot();
@@ -204,7 +204,7 @@ function describeDifference(a: object, b: object): string {
 }
 
 /** Runs fn over items, at most `concurrency` at once, keeping the order of items in the answer. */
-export async function inPool<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function inPool<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

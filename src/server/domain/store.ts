@@ -123,10 +123,6 @@ export class CiStore {
     return this.projects.get(id);
   }
 
-  projectByGitlabId(gitlabId: number): Project | undefined {
-    return this.projectsByGitlabId.get(gitlabId);
-  }
-
   /** CI projects attached to any of the given GitLab projects, by CI id. */
   projectsForGitlabIds(gitlabIds: ReadonlySet<number>): Project[] {
     const out: Project[] = [];
@@ -246,10 +242,6 @@ export class CiStore {
     return [...this.runners.values()];
   }
 
-  getRunner(id: number): Runner | undefined {
-    return this.runners.get(id);
-  }
-
   /** What a token may register: a shared runner (the registration token) or one specific to the project whose token it is. */
   authenticateRegistration(token: string): RunnerGrant {
     if (token === this.registrationToken) return { project: undefined };
@@ -281,10 +273,6 @@ export class CiStore {
     this.runners.set(runner.id, runner);
     this.runnersByToken.set(runner.token, runner);
     return runner;
-  }
-
-  runnerByToken(token: string): Runner | undefined {
-    return this.runnersByToken.get(token);
   }
 
   deletedRunner(token: string): RunnerTombstone | undefined {

@@ -14,7 +14,7 @@ export type RouteMatch =
   | { kind: 'method-not-allowed'; allow: string[] }
   | { kind: 'not-found' };
 
-export const API_PREFIX = '/api/v1';
+const API_PREFIX = '/api/v1';
 const INTEGER_SEGMENT = /^-?\d+$/;
 
 /** "/api/v1/projects/12.json" -> "/projects/12"; undefined outside the API. */

@@ -6,7 +6,7 @@ import { optionalInt, optionalObject, optionalString, requiredInt, requiredObjec
 import { defineRoute, type Route } from '../route';
 import { commitView } from '../views';
 
-export const DEFAULT_PER_PAGE = 20;
+const DEFAULT_PER_PAGE = 20;
 
 function positive(value: number | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -15,7 +15,7 @@ function positive(value: number | undefined, name: string, fallback: number): nu
 }
 
 /** GitLab push data -> what the domain needs; 400 for what is missing or malformed. */
-export function readPushData(data: Params): PushInput {
+function readPushData(data: Params): PushInput {
   const label = (k: string): string => `data[${k}]`;
   const before = requiredString(data, 'before', label('before'));
   const sha = optionalString(data, 'checkout_sha', label('checkout_sha')) || optionalString(data, 'after', label('after'));

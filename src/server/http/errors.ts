@@ -1,7 +1,7 @@
 // Where the reference server decides a status other than a plain success: every such decision is named
 // here with the rules of spec/rules.yaml it implements, and code raises it by name (`throw refuse(...)`).
-// The status is looked up in one place (replyOf), which is where a compatibility behaviour (a profile of
-// rules.yaml, e.g. GitLab CI 8.0 answering 403 where the docs say 401) would change it.
+// Its status is looked up in one place (statusOf), which is where a compatibility behaviour (a profile of
+// rules.yaml, e.g. GitLab CI 8.0 answering 403 where the docs say 401) would answer another.
 import { DomainError, type DomainErrorKind } from '../domain';
 import { IdentityUnavailableError } from '../identity';
 import { BodyTooLargeError } from './body';
@@ -73,9 +73,14 @@ export class Refusal extends Error {
 export const refuse = (decision: DecisionName, detail?: string): Refusal => new Refusal(decision, detail);
 export const notGiven = (name: string): Refusal => refuse('attributeMissing', `"${name}" not given`);
 
+/** The status a decision answers (the strict contract's). */
+function statusOf(decision: DecisionName): number {
+  return DECISIONS[decision].status;
+}
+
 /** A success whose status a rule decides (e.g. the 200 of an idempotent DELETE with nothing to delete). */
 export function decided(decision: DecisionName, body: unknown): Reply {
-  return { status: DECISIONS[decision].status, body, decision };
+  return { status: statusOf(decision), body, decision };
 }
 
 /** The message of an error body: the status first, as GitLab CI wrote it ({"message": "404 Not Found"}). */
@@ -107,7 +112,7 @@ const STATUS_TEXT: Record<number, string> = {
 /** The answer to a failed request: {"message": "..."} with the status of its decision. */
 export function replyOf(error: unknown): Reply {
   const refusal = asRefusal(error);
-  const { status } = DECISIONS[refusal.decision];
+  const status = statusOf(refusal.decision);
   return { status, body: { message: messageFor(status, refusal.detail) }, headers: refusal.headers, decision: refusal.decision };
 }
 

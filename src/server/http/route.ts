@@ -92,6 +92,7 @@ export function defineRoute<
   const L extends LoadKind | undefined = undefined,
   I extends CredentialInput<C> = CredentialInput<C>,
 >(declaration: RouteDeclaration<U, C, L, I>): Route {
+  // The type parameters tie the handler to what runRoute establishes for this declaration; past here they are erased.
   const d = declaration as unknown as AnyDeclaration;
   return {
     operationId: d.operationId,

@@ -3,13 +3,16 @@
 // runner took each, what was deleted. Faults that must tell one token or id from another ask here; a
 // fault proxy is started in front of a server it sees from the beginning (the mutants' empty server).
 import { jsonOf, type ProxiedRequest, type ProxiedResponse } from '../http/proxy';
-import { apiPathOf, idOf, is, param } from './wire';
+import { apiPathOf, idOf, is, listParam, param } from './wire';
 
 export type CiTokenKind = 'registration' | 'project' | 'runner' | 'deleted-runner';
 
 interface RunnerSeen {
   id: number;
   projectIds: Set<number>;
+  /** Registered with the registration token: may run builds of every project. */
+  shared: boolean;
+  tags: string[];
   deleted: boolean;
 }
 
@@ -71,15 +74,21 @@ export class Sightings {
     for (const r of objects(body)) {
       if (typeof r.token !== 'string' || typeof r.id !== 'number') continue;
       const runner = this.runner(r.token, r.id);
-      // Registered with a project token: a runner specific to that project.
-      const project = is(request, 'POST', '/runners/register') && token !== undefined ? this.projectOfToken(token) : undefined;
-      if (project !== undefined) runner.projectIds.add(project);
+      if (is(request, 'POST', '/runners/register') && token !== undefined) this.registered(runner, token, listParam(request, 'tag_list'));
     }
+  }
+
+  /** A runner registered with the registration token (shared) or a project token (specific to it), with its tags. */
+  private registered(runner: RunnerSeen, token: string, tags: string[]): void {
+    const project = this.projectOfToken(token);
+    if (project !== undefined) runner.projectIds.add(project);
+    runner.shared = token === this.registrationToken;
+    runner.tags = tags;
   }
 
   private runner(token: string, id: number): RunnerSeen {
     let runner = this.runners.get(token);
-    if (!runner) this.runners.set(token, (runner = { id, projectIds: new Set(), deleted: false }));
+    if (!runner) this.runners.set(token, (runner = { id, projectIds: new Set(), shared: false, tags: [], deleted: false }));
     return runner;
   }
 
@@ -128,6 +137,20 @@ export class Sightings {
   projectsOfRunner(token: string): number[] {
     const runner = this.runners.get(token);
     return runner && !runner.deleted ? [...runner.projectIds] : [];
+  }
+
+  /**
+   * Whether the runner may surely run a build of the project that needs no tag beyond `tags`: it is live,
+   * shared or linked to the project, and has those tags (as far as the proxy has seen).
+   */
+  runnerMayRun(token: string, projectId: number, tags: readonly string[]): boolean {
+    const runner = this.runners.get(token);
+    return !!runner && !runner.deleted && (runner.shared || runner.projectIds.has(projectId)) && tags.every((t) => runner.tags.includes(t));
+  }
+
+  /** The tags the runner registered with. */
+  tagsOfRunner(token: string): string[] {
+    return this.runners.get(token)?.tags ?? [];
   }
 
   buildExists(id: number): boolean {

@@ -46,22 +46,33 @@ function duplicatingCommits(ctx: FaultContext): FaultHandler {
 /** How long a selected build stays "being assigned" (e.g. a database round trip between select and update). */
 const SELECTION_MS = 20;
 
-/** Selection and assignment with a pause between them: runners asking meanwhile are handed the same build. */
+/**
+ * Selection and assignment with a pause between them: a runner asking meanwhile that may run the selected
+ * build (the same project or shared, the tags of the runner it went to) is handed the same build.
+ */
 function racingBuildSelection(ctx: FaultContext): FaultHandler {
-  let selecting: Promise<ProxiedResponse> | undefined;
+  let selecting: { response: Promise<ProxiedResponse>; runnerToken: string } | undefined;
+  const mayShare = (r: ProxiedRequest, selected: ProxiedResponse, selectedFor: string): boolean => {
+    const token = param(r, 'token');
+    const projectId = (jsonOf(selected) as Json | undefined)?.project_id;
+    // A request the server would refuse before selecting (a bad body, an info that is no object) is not shared.
+    const wellFormed = bodyReadable(r) && param(r, 'info') === undefined;
+    return selected.status === 201 && wellFormed && token !== undefined && typeof projectId === 'number' && ctx.seen.runnerMayRun(token, projectId, ctx.seen.tagsOfRunner(selectedFor));
+  };
   return async (r) => {
     if (!is(r, 'POST', '/builds/register')) return ctx.forward(r);
-    if (selecting) {
-      const selected = await selecting;
-      if (selected.status === 201) return selected;
-      return ctx.forward(r);
+    const current = selecting;
+    if (current) {
+      const selected = await current.response;
+      return mayShare(r, selected, current.runnerToken) ? selected : ctx.forward(r);
     }
-    const selection = ctx.forward(r).then((res) => new Promise<ProxiedResponse>((resolve) => setTimeout(() => resolve(res), SELECTION_MS)));
+    const response = ctx.forward(r).then((res) => new Promise<ProxiedResponse>((resolve) => setTimeout(() => resolve(res), SELECTION_MS)));
+    const selection = { response, runnerToken: param(r, 'token') ?? '' };
     selecting = selection;
-    void selection.finally(() => {
+    void response.finally(() => {
       if (selecting === selection) selecting = undefined;
     });
-    return selection;
+    return response;
   };
 }
 

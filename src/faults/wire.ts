@@ -10,12 +10,12 @@ export function apiPathOf(request: ProxiedRequest): string {
   return request.path.replace(/\/{2,}/g, '/').replace(API_PREFIX, '').replace(/\/+$/, '').replace(/\.json$/, '');
 }
 
-/** Whether the request is `METHOD template`, where a {name} segment of the template matches any segment. */
+/** Whether the request is `METHOD template`, where a {name} segment of the template matches an integer id (as routes do: /projects/owned is no /projects/{id}). */
 export function is(request: ProxiedRequest, method: string, template: string): boolean {
   if (request.method !== method) return false;
   const parts = apiPathOf(request).split('/');
   const segments = template.split('/');
-  return parts.length === segments.length && segments.every((s, i) => s.startsWith('{') || s === parts[i]);
+  return parts.length === segments.length && segments.every((s, i) => (s.startsWith('{') ? /^-?\d+$/.test(parts[i]) : s === parts[i]));
 }
 
 /** The resource id of /projects/{id}..., /builds/{id} (NaN when the segment is not a number). */
@@ -73,6 +73,15 @@ function bodyParam(body: Body, name: string): string | undefined {
 /** A flat attribute as a server reads it: from the body, else from the query. */
 export function param(request: ProxiedRequest, name: string): string | undefined {
   return bodyParam(bodyOf(request), name) ?? queryOf(request).get(name) ?? undefined;
+}
+
+/** A list attribute (tag_list) given as a comma-separated string or an array, in a JSON or form body or the query. */
+export function listParam(request: ProxiedRequest, name: string): string[] {
+  const body = bodyOf(request);
+  const formItems = body.kind === 'form' ? body.value.getAll(`${name}[]`) : [];
+  const raw = body.kind === 'json' && body.value[name] !== undefined ? body.value[name] : formItems.length ? formItems : param(request, name);
+  const items = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : [];
+  return items.map((s) => s.trim()).filter(Boolean);
 }
 
 /** Whether the body holds the attribute (for a form, also as nested keys: data[ref]=...). */

@@ -82,6 +82,18 @@ test('BUILD-HANDED-OUT-ONCE: build-selection-races hands one build to two runner
     expect(answers[1].body.id).toBe(answers[0].body.id);
   }));
 
+test('BUILD-HANDED-OUT-ONCE: build-selection-races shares the build only with runners that may run it', () =>
+  withFault('build-selection-races', async (call) => {
+    const [p, other] = [(await call('POST', '/projects', project(1001), 'maintainer')).body, (await call('POST', '/projects', project(1002), 'maintainer')).body];
+    const mine = (await call('POST', '/runners/register', { token: p.token })).body;
+    const elsewhere = (await call('POST', '/runners/register', { token: other.token })).body;
+    const removed = (await call('POST', '/runners/register', { token: p.token })).body;
+    await call('DELETE', '/runners/delete', { token: removed.token });
+    await call('POST', '/commits', push(p, 'c'.repeat(40)));
+    const answers = await Promise.all([mine, elsewhere, removed].map((r) => call('POST', '/builds/register', { token: r.token })));
+    expect(answers.map((a) => a.status)).toEqual([201, 404, 403]);
+  }));
+
 test('POST-201: fork-not-saved answers the fork 201 and does not keep it', () =>
   withFault('fork-not-saved', async (call, target) => {
     const source = (await call('POST', '/projects', project(1001), 'maintainer')).body;

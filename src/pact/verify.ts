@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CannotRunError } from '../cli/errors';
+import { CannotRunError } from '../errors';
 import { apiBase, secretsOf, type RunConfig } from '../config/run-config';
 import { jsonOf, startFaultProxy, type ProxiedRequest, type ProxiedResponse } from '../faults/proxy';
 import { HttpClient } from '../http/client';

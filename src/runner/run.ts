@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CannotRunError } from '../cli/errors';
+import { CannotRunError } from '../errors';
 import { apiBase, secretsOf, type RunConfig } from '../config/run-config';
 import { HttpClient, NOT_SENT_STOPPING, STOP_FILE_VARIABLE, TransportError } from '../http/client';
 import type { Transport } from '../http/types';

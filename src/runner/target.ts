@@ -1,7 +1,7 @@
 // The target of `run` and `verify-pacts`, in one place: the configured server, or the embedded
 // reference server and fake GitLab started for the command (no --target) and stopped after it; and the
 // check that the target can be reached at all (exit 2 within seconds when it cannot).
-import { CannotRunError } from '../cli/errors';
+import { CannotRunError } from '../errors';
 import { apiBase, type RunConfig } from '../config/run-config';
 import { HttpClient, TransportError } from '../http/client';
 import { probeConnection } from '../http/reachability';

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { addTargetOptions, type TargetOptions } from '../../config/options';
 import type { RunConfig } from '../../config/run-config';
 import type { VerificationResult } from '../../pact/verify';
-import { EXIT } from '../errors';
+import { EXIT } from '../../errors';
 
 interface VerifyPactsCommandOptions extends TargetOptions {
   json?: boolean;

@@ -3,5 +3,5 @@
 export * from './types';
 export { ApiError } from './errors';
 export { RunnerClient, type RunnerClientOptions, type Registration, type BuildRequestResult, type BuildUpdateResult, type VerifyResult } from './runner-client';
-export { GitlabClient, type UserCredentials, withUserAuth } from './gitlab-client';
+export { GitlabClient, type UserCredentials, userAuth } from './gitlab-client';
 export { DashboardClient } from './dashboard-client';

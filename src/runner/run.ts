@@ -47,44 +47,16 @@ export async function certify(config: RunConfig, log: (line: string) => void): P
   await assertReachable(config, api);
   const gitlabProjectIds = config.gitlabProjectIds.length ? config.gitlabProjectIds : await findGitlabProjects(api, config);
 
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitlab-ci-conformance-'));
-  const stopFile = path.join(workDir, 'stop');
-  const key = Ledger.newKey();
-  const handoff: Handoff = {
-    config: { ...config, gitlabProjectIds },
-    ledgerFile: path.join(workDir, 'ledger'),
-    ledgerKey: key.toString('base64'),
-    resultsFile: path.join(workDir, 'results.jsonl'),
-  };
-  const ledger = new Ledger(handoff.ledgerFile, key);
-
-  // First signal: no new request leaves (the suites' clients see the stop file); once the requests in
-  // flight are over (each ends within --timeout), everything the ledger holds is removed and the partial
-  // reports are written, without waiting for the cases Jest still has to go through: they can send
-  // nothing. A second signal: exit at once, naming what is still on the target.
-  let interrupted: NodeJS.Signals | undefined;
-  let onStop: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => (onStop = resolve));
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) {
-      const left = ledger.outstanding().map(describeResource);
-      log(`${signal} again: exiting without finishing the clean-up.${left.length ? ` Still on the target, please remove by hand: ${left.join(', ')}` : ''}`);
-      process.exit(SIGNAL_EXIT[signal] ?? 1);
-    }
-    interrupted = signal;
-    fs.writeFileSync(stopFile, signal);
-    log(`\n${signal}: stopping; removing what the run created and writing the partial reports (${signal} again to exit at once)...`);
-    onStop();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const { workDir, stopFile, handoff, ledger } = prepareWorkDir(config, gitlabProjectIds);
+  const signals = watchSignals(ledger, stopFile, log);
   try {
-    if (!interrupted) {
-      const inFlightOver = stopped.then(() => new Promise((resolve) => setTimeout(resolve, config.timeoutMs + IN_FLIGHT_MARGIN_MS)));
+    if (!signals.interrupted) {
+      const inFlightOver = signals.stopped.then(() => new Promise((resolve) => setTimeout(resolve, config.timeoutMs + IN_FLIGHT_MARGIN_MS)));
       await Promise.race([runChecksSafely(config, handoff, ledger, stopFile, redactor), inFlightOver]);
     }
     const leftBehind = await sweep(api, config, ledger);
     // Checks that never sent their requests because of the signal did not run: they are not reported.
+    const interrupted = signals.interrupted;
     const checks = readResults(handoff.resultsFile).filter((c) => !(interrupted && c.reason?.includes(NOT_SENT_STOPPING)));
     const report = buildReport({
       target: config.target,
@@ -100,12 +72,56 @@ export async function certify(config: RunConfig, log: (line: string) => void): P
     const exitCode = interrupted ? (SIGNAL_EXIT[interrupted] ?? 1) : report.summary.failed > 0 || leftBehind.length ? 1 : 0;
     return { report, exitCode };
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    signals.dispose();
     // Stopped, Jest may still be going through its cases: the stop file must outlive them.
-    if (interrupted) process.once('exit', () => fs.rmSync(workDir, { recursive: true, force: true }));
+    if (signals.interrupted) process.once('exit', () => fs.rmSync(workDir, { recursive: true, force: true }));
     else fs.rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** The run's private work directory: the stop file, the encrypted ledger, the results, the handoff to the suites. */
+function prepareWorkDir(config: RunConfig, gitlabProjectIds: number[]) {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitlab-ci-conformance-'));
+  const key = Ledger.newKey();
+  const handoff: Handoff = {
+    config: { ...config, gitlabProjectIds },
+    ledgerFile: path.join(workDir, 'ledger'),
+    ledgerKey: key.toString('base64'),
+    resultsFile: path.join(workDir, 'results.jsonl'),
+  };
+  return { workDir, stopFile: path.join(workDir, 'stop'), handoff, ledger: new Ledger(handoff.ledgerFile, key) };
+}
+
+/**
+ * First signal: no new request leaves (the suites' clients see the stop file); once the requests in
+ * flight are over (each ends within --timeout), everything the ledger holds is removed and the partial
+ * reports are written, without waiting for the cases Jest still has to go through: they can send
+ * nothing. A second signal: exit at once, naming what is still on the target.
+ */
+function watchSignals(ledger: Ledger, stopFile: string, log: (line: string) => void) {
+  let onStop: () => void = () => undefined;
+  const watch = {
+    interrupted: undefined as NodeJS.Signals | undefined,
+    stopped: new Promise<void>((resolve) => (onStop = resolve)),
+    dispose: () => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    },
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (watch.interrupted) {
+      const left = ledger.outstanding().map(describeResource);
+      log(`${signal} again: exiting without finishing the clean-up.${left.length ? ` Still on the target, please remove by hand: ${left.join(', ')}` : ''}`);
+      process.exit(SIGNAL_EXIT[signal] ?? 1);
+    }
+    watch.interrupted = signal;
+    fs.writeFileSync(stopFile, signal);
+    log(`\n${signal}: stopping; removing what the run created and writing the partial reports (${signal} again to exit at once)...`);
+    onStop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return watch;
 }
 
 /** Runs the suites and the Pact verification; whatever happens to them, the run goes on to its clean-up. */

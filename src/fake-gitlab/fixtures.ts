@@ -3,10 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const FIXTURE_DIR = path.resolve(__dirname, '..', '..', 'fixtures', 'gitlab');
+const FIXTURE_DIR = path.resolve(__dirname, '..', '..', 'fixtures', 'gitlab');
 
 export type UserRole = 'maintainer' | 'developer' | 'outsider';
-export const USER_ROLES: readonly UserRole[] = ['maintainer', 'developer', 'outsider'];
 
 /** GitLab access levels. */
 export const ACCESS = { guest: 10, reporter: 20, developer: 30, master: 40, owner: 50 } as const;

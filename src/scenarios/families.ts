@@ -21,7 +21,7 @@ import { forbiddenUserOf, invalidValueOf, knowledgeOf, type IdKind } from './ope
 import type { CaseContext, Scenario } from './context';
 
 /** An id no resource has: far above what any server hands out, below 2^31 for servers with 32-bit ids. */
-export function unknownId(): number {
+function unknownId(): number {
   return 2_100_000_000 + crypto.randomInt(40_000_000);
 }
 
@@ -59,7 +59,7 @@ async function withUnknownPathId(ctx: CaseContext, prepared: Prepared, name: str
 }
 
 /** A token nobody was ever given. */
-export function unknownToken(): string {
+function unknownToken(): string {
   return `conformance-unknown-${crypto.randomBytes(10).toString('hex')}`;
 }
 

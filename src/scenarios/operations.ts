@@ -262,8 +262,6 @@ export const OPERATIONS = {
   },
 } satisfies Record<string, OperationKnowledge>;
 
-export type OperationId = keyof typeof OPERATIONS;
-
 /** The table's entry of an operation of the description (every one has an entry: see the test). */
 export function knowledgeOf(operationId: string): OperationKnowledge {
   const entry = (OPERATIONS as Record<string, OperationKnowledge>)[operationId];

@@ -44,7 +44,7 @@ export class GitlabIdPool {
  * took between the moment this run found it free and its creation: the id is given up for good, and
  * another one is tried, at most this many times in all.
  */
-export const CLAIM_ATTEMPTS = 10;
+const CLAIM_ATTEMPTS = 10;
 
 /**
  * Whether a refused creation may mean another client took the GitLab project: 409 is the documented

@@ -14,8 +14,9 @@ import { readHandoff } from '../runner/handoff';
 import type { CaseContext, ResponseValidator } from '../scenarios/context';
 import { SCENARIOS } from '../scenarios/families';
 import { knowledgeOf } from '../scenarios/operations';
+import { readCatalog } from '../spec/files';
 import { createResponseValidator } from '../spec/response-validator';
-import type { ApiDescription, Operation, Rule, RuleCatalog } from '../spec/types';
+import type { ApiDescription, Operation, Rule } from '../spec/types';
 import { Fixtures, type Scope } from '../state/fixtures';
 import { claiming, GitlabIdPool, mayBeTaken } from '../state/gitlab-id-pool';
 import { Ledger } from '../state/ledger';
@@ -30,7 +31,7 @@ const PREREQUISITE_REASONS: Record<Prerequisite, { option: keyof RunConfig; why:
 };
 
 /** Thrown to fail a Jest test; its message is already redacted. */
-export class NonConformance extends Error {
+class NonConformance extends Error {
   override readonly name = 'NonConformance';
 }
 
@@ -214,13 +215,6 @@ export class Session {
       arrange: () => knowledgeOf(op.operationId).arrange(world, scope),
     };
   }
-}
-
-/** The rule catalog from spec/ (loaded lazily: the spec loader brings the OpenAPI validator along). */
-function readCatalog(): RuleCatalog {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { readYaml, SPEC_DIR, CATALOG_FILE } = require('../spec/load') as typeof import('../spec/load');
-  return readYaml<RuleCatalog>(path.join(SPEC_DIR, CATALOG_FILE));
 }
 
 function readDescription(file: string): ApiDescription | undefined {

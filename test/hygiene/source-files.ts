@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 
 /** Every .ts file below `dir` (relative to the repository), as a path relative to the repository. */
 export function tsFilesBelow(dir: string): string[] {

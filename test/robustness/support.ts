@@ -205,7 +205,7 @@ function collectTokens(value: unknown, into: Set<string>): void {
 }
 
 /** Every credential a request carried: query, PRIVATE-TOKEN header, JSON or form body. */
-export function tokensOf(request: SeenRequest): string[] {
+function tokensOf(request: SeenRequest): string[] {
   const found = new Set<string>();
   for (const name of ['private_token', 'token', 'project_token']) {
     const v = request.query.get(name);

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { CannotRunError } from '../errors';
 import { apiBase, secretsOf, type RunConfig } from '../config/run-config';
 import { jsonOf, startFaultProxy, type ProxiedRequest, type ProxiedResponse } from '../faults/proxy';
-import { HttpClient } from '../http/client';
+import { HttpClient, STOP_FILE_VARIABLE } from '../http/client';
 import { Redactor } from '../report/redact';
 import { Fixtures, type Leftover } from '../state/fixtures';
 import { discoverGitlabProjectIds } from '../state/gitlab-discovery';
@@ -139,13 +139,14 @@ async function replay(
   const stateServer = await startStateServer(session);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pact-verify-'));
   const cleanupFailures: string[] = [];
+  const stopping = watchStopFile();
   try {
     const jobs = plans.map((plan, k) => {
       const pactFile = path.join(workDir, `${k}-${path.basename(plan.file)}`);
       fs.writeFileSync(pactFile, JSON.stringify({ ...plan.pact, interactions: plan.run }));
       return { pactFile, providerBaseUrl: recorder.url, providerStatesSetupUrl: stateServer.url, timeoutMs: config.timeoutMs, logLevel: options.logLevel ?? 'error' };
     });
-    const { outcomes, output } = await runVerifier(jobs);
+    const { outcomes, output } = await runVerifier(jobs, stopping.signal);
     plans.forEach((plan, k) => {
       const outcome = outcomes.find((o) => o.pactFile === jobs[k].pactFile);
       for (const interaction of plan.run) applyOutcome(results.get(interaction)!, interaction, outcome?.json, outcome?.error ?? 'the verifier gave no result', redactor);
@@ -153,10 +154,25 @@ async function replay(
     blameStateFailures(plans, session.interactions, results);
     return { cleanupFailures, verifierOutput: redactor.text(output.replace(/\x1b\[[0-9;]*m/g, '')) };
   } finally {
+    stopping.dispose();
     cleanupFailures.push(...(await session.finish()));
     await Promise.all([recorder.close(), stateServer.close()]);
     fs.rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Aborted when the run is told to stop (its stop file appears): the verifier replays through the
+ * recorder, which does not read the stop file, so it is ended instead; else what it registered after
+ * the run's sweep read the ledger would stay on the target.
+ */
+function watchStopFile(): { signal?: AbortSignal; dispose(): void } {
+  const file = process.env[STOP_FILE_VARIABLE];
+  if (!file) return { dispose: () => undefined };
+  const controller = new AbortController();
+  const timer = setInterval(() => fs.existsSync(file) && controller.abort(), 100);
+  timer.unref();
+  return { signal: controller.signal, dispose: () => clearInterval(timer) };
 }
 
 /**

@@ -2,7 +2,8 @@
 // loads what it needs lazily, so that `serve` does not pay for Jest and `rules` not for a server.
 import { Command, CommanderError } from 'commander';
 import { consoleRedactor } from '../report/redact';
-import { CannotRunError, EXIT, installCrashGuards, oneLine, UsageError } from './errors';
+import { CannotRunError, EXIT, oneLine, UsageError } from '../errors';
+import { installCrashGuards } from './errors';
 import { registerCommands } from './commands';
 
 /** Environment variables that hold secrets: known to the console's redactor before anything runs. */

@@ -14,7 +14,7 @@ export interface Variant {
 }
 
 /** Unique ids spread over 10^5 .. 2*10^9 in no order (below 2^31 for clients with 32-bit ids). */
-export function scatteredIds(): IdGenerator {
+function scatteredIds(): IdGenerator {
   const used = { project: new Set<number>(), runner: new Set<number>(), commit: new Set<number>(), build: new Set<number>() };
   return (kind) => {
     for (;;) {
@@ -32,7 +32,7 @@ export function scatteredIds(): IdGenerator {
  * Tokens unlike the reference server's: longer and shorter, with prefixes and characters that need
  * escaping in a URL or a form (base64 '+', '/', '=').
  */
-export const OTHER_TOKENS: TokenGenerator = (kind) =>
+const OTHER_TOKENS: TokenGenerator = (kind) =>
   kind === 'project' ? `glpt-${crypto.randomBytes(33).toString('base64url')}` : `${crypto.randomBytes(10).toString('base64')}+/=`;
 
 export const VARIANTS: readonly Variant[] = [

@@ -8,7 +8,7 @@ import { loadDescription } from '../spec/load';
 import type { Ledger } from '../state/ledger';
 import { matchOperation } from '../spec/response-validator';
 
-export const CONTRACT_RULE = 'CONSUMER-CONTRACT';
+const CONTRACT_RULE = 'CONSUMER-CONTRACT';
 
 /** The consumer names of the committed pacts, which --only and --skip also accept. */
 export function consumerNames(): string[] {
@@ -16,7 +16,7 @@ export function consumerNames(): string[] {
 }
 
 /** Which consumers' pacts the run verifies under --only/--skip (none when the rule is deselected). */
-export function selectedConsumers(config: Pick<RunConfig, 'only' | 'skip'>): string[] {
+function selectedConsumers(config: Pick<RunConfig, 'only' | 'skip'>): string[] {
   const all = consumerNames();
   if (config.skip.includes(CONTRACT_RULE)) return [];
   const picked = config.only.length && !config.only.includes(CONTRACT_RULE) ? all.filter((c) => config.only.includes(c)) : all;

@@ -11,14 +11,17 @@ import type { ApiRequest } from '../http/types';
 import { Redactor } from '../report/redact';
 import { appendResult, type CheckResult } from '../report/results';
 import { readHandoff } from '../runner/handoff';
-import { ARRANGEMENTS } from '../scenarios/arrange';
 import type { CaseContext, ResponseValidator } from '../scenarios/context';
 import { SCENARIOS } from '../scenarios/families';
+import { knowledgeOf } from '../scenarios/operations';
+import { readCatalog } from '../spec/files';
 import { createResponseValidator } from '../spec/response-validator';
-import type { ApiDescription, Operation, Rule, RuleCatalog } from '../spec/types';
-import { GitlabIdPool } from '../state/gitlab-id-pool';
+import type { ApiDescription, Operation, Rule } from '../spec/types';
+import { Fixtures, type Scope } from '../state/fixtures';
+import { claiming, GitlabIdPool, mayBeTaken } from '../state/gitlab-id-pool';
 import { Ledger } from '../state/ledger';
-import { MAX_CLAIM_ATTEMPTS, World } from '../state/world';
+import { Naming } from '../state/naming';
+import { World } from '../state/world';
 import { TimingLog } from './timing';
 
 const PREREQUISITE_REASONS: Record<Prerequisite, { option: keyof RunConfig; why: string }> = {
@@ -28,7 +31,7 @@ const PREREQUISITE_REASONS: Record<Prerequisite, { option: keyof RunConfig; why:
 };
 
 /** Thrown to fail a Jest test; its message is already redacted. */
-export class NonConformance extends Error {
+class NonConformance extends Error {
   override readonly name = 'NonConformance';
 }
 
@@ -70,14 +73,20 @@ export class Session {
       },
     });
     this.timing = TimingLog.fromEnvironment(file);
-    const through = this.timing ? { setup: this.timing.transport(client, 'setup'), cleanup: this.timing.transport(client, 'cleanup') } : {};
-    this.world = new World(
-      this.timing ? this.timing.transport(client, 'check') : client,
-      this.config,
-      new Ledger(handoff.ledgerFile, Buffer.from(handoff.ledgerKey, 'base64')),
-      new GitlabIdPool(this.config.gitlabProjectIds),
-      through,
-    );
+    const timed = (purpose: 'check' | 'setup' | 'cleanup') => (this.timing ? this.timing.transport(client, purpose) : client);
+    const fixtures = new Fixtures({
+      api: timed('setup'),
+      checks: timed('check'),
+      cleanup: timed('cleanup'),
+      user: { privateToken: this.config.privateToken, gitlabUrl: this.config.gitlabUrl },
+      naming: new Naming(this.config.runId),
+      gitlabIds: new GitlabIdPool(this.config.gitlabProjectIds),
+      claimTimeoutMs: this.config.timeoutMs * 6,
+      // The set-up must not depend on what rule JSON-SUFFIX checks.
+      runner: { jsonSuffix: false },
+      ledger: new Ledger(handoff.ledgerFile, Buffer.from(handoff.ledgerKey, 'base64')),
+    });
+    this.world = new World(this.config, fixtures);
   }
 
   /** Whether the case runs: selected by --only/--skip, allowed by the profile, prerequisites configured. */
@@ -105,31 +114,14 @@ export class Session {
 
   private async runCaseNow(spec: CaseSpec, operationId: string, operationLabel: string): Promise<void> {
     const started = performance.now();
-    let exchanges: Exchange[] = [];
-    let unanswered: Unanswered[] = [];
-    let problems: string[] = [];
     // Another attempt, with other GitLab projects, only for a case that failed after the server refused
     // to attach a CI project to a GitLab project the case had taken: another client (a second run against
     // the same target) may have taken it meanwhile, and then the refusal was right. A server that refuses
     // such creations for its own reasons fails every attempt.
-    for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt += 1) {
-      exchanges = [];
-      unanswered = [];
-      const scope = this.world.scope();
-      try {
-        const { description, validate } = await this.description();
-        const op = operation(description, operationId);
-        const ctx = this.context(this.withProfile(spec), op, validate, scope, exchanges, unanswered);
-        problems = await SCENARIOS[spec.family](ctx);
-      } catch (error) {
-        problems = [error instanceof Error ? error.message : String(error)];
-      }
-      const refusedCreation = exchanges.some(({ request, response }) => request.method === 'POST' && (response.status === 409 || response.status === 400));
-      const retry = problems.length > 0 && refusedCreation && scope.reservedGitlabIds.length > 0 && attempt < MAX_CLAIM_ATTEMPTS;
-      if (retry) this.world.forfeitGitlabIds(scope.reservedGitlabIds);
-      await scope.close().catch(() => undefined);
-      if (!retry) break;
-    }
+    const { problems, exchanges, unanswered } = await claiming(
+      () => this.attempt(spec, operationId),
+      (outcome) => outcome.claimRefused,
+    );
     const last = unanswered.at(-1) ?? exchanges.at(-1);
     const result: CheckResult = {
       id: spec.id,
@@ -144,6 +136,26 @@ export class Session {
     const safe = { ...result, reason: result.reason && this.redactor.text(result.reason) };
     appendResult(this.resultsFile, safe);
     if (safe.status === 'failed') throw new NonConformance(`${spec.rule}: ${safe.reason}`);
+  }
+
+  /** One attempt of a case in a scope of its own, removed whatever the outcome. */
+  private async attempt(spec: CaseSpec, operationId: string): Promise<Attempt> {
+    const exchanges: Exchange[] = [];
+    const unanswered: Unanswered[] = [];
+    const scope = this.world.scope();
+    let problems: string[];
+    try {
+      const { description, validate } = await this.description();
+      const op = operation(description, operationId);
+      problems = await SCENARIOS[spec.family](this.context(this.withProfile(spec), op, validate, scope, exchanges, unanswered));
+    } catch (error) {
+      problems = [error instanceof Error ? error.message : String(error)];
+    }
+    const refusedCreation = exchanges.some(({ request, response }) => request.method === 'POST' && mayBeTaken(response.status));
+    const claimRefused = problems.length > 0 && refusedCreation && scope.reservedGitlabIds.length > 0;
+    if (claimRefused) this.world.fixtures.forfeitGitlabIds(scope.reservedGitlabIds);
+    await scope.close().catch(() => undefined);
+    return { problems, exchanges, unanswered, claimRefused };
   }
 
   /** Removes everything this suite file created; what could not be removed stays in the ledger for the run. */
@@ -176,7 +188,7 @@ export class Session {
     spec: CaseSpec,
     op: Operation,
     validate: ResponseValidator,
-    scope: ReturnType<World['scope']>,
+    scope: Scope,
     exchanges: Exchange[],
     unanswered: Unanswered[],
   ): CaseContext {
@@ -190,26 +202,19 @@ export class Session {
       validate,
       exchanges,
       async send(request: ApiRequest) {
-        const response = await world.api.send(request).catch((error: unknown) => {
+        // The scope's transport records what the request created, whatever the case makes of it.
+        const response = await scope.api.send(request).catch((error: unknown) => {
           // No answer (timeout, reset, refused): the request and the cause are the evidence.
           unanswered.push({ request, cause: error instanceof Error ? error.message : String(error) });
           throw error;
         });
         const exchange = { request, response };
         exchanges.push(exchange);
-        world.recordCreation(request, response, scope);
         return exchange;
       },
-      arrange: () => ARRANGEMENTS[op.operationId](world, scope),
+      arrange: () => knowledgeOf(op.operationId).arrange(world, scope),
     };
   }
-}
-
-/** The rule catalog from spec/ (loaded lazily: the spec loader brings the OpenAPI validator along). */
-function readCatalog(): RuleCatalog {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { readYaml, SPEC_DIR, CATALOG_FILE } = require('../spec/load') as typeof import('../spec/load');
-  return readYaml<RuleCatalog>(path.join(SPEC_DIR, CATALOG_FILE));
 }
 
 function readDescription(file: string): ApiDescription | undefined {
@@ -234,6 +239,14 @@ function operation(description: ApiDescription, operationId: string): Operation 
   const op = description.operations.find((o) => o.operationId === operationId);
   if (!op) throw new Error(`the description has no operation ${operationId}; regenerate the suites`);
   return op;
+}
+
+/** One attempt of a case: its verdict, what went over the wire, and whether a GitLab project it took was refused. */
+interface Attempt {
+  problems: string[];
+  exchanges: Exchange[];
+  unanswered: Unanswered[];
+  claimRefused: boolean;
 }
 
 /** A request that got no answer, and why. */

@@ -3,7 +3,7 @@
 // anything it prints.
 import { Command } from 'commander';
 import { verifyPactsCommand } from '../../src/cli/commands/verify-pacts';
-import { CannotRunError } from '../../src/cli/errors';
+import { CannotRunError } from '../../src/errors';
 import { startFaultProxy } from '../../src/faults/proxy';
 import { startReferenceStack } from '../../src/server';
 

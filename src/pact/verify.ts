@@ -17,10 +17,12 @@ import { CannotRunError } from '../cli/errors';
 import { apiBase, secretsOf, type RunConfig } from '../config/run-config';
 import { jsonOf, startFaultProxy, type ProxiedRequest, type ProxiedResponse } from '../faults/proxy';
 import { HttpClient } from '../http/client';
+import { secretVariables, type Evidence } from '../report/evidence';
 import { Redactor } from '../report/redact';
 import { discoverGitlabProjectIds } from '../state/gitlab-discovery';
 import type { Ledger } from '../state/ledger';
 import { loadPacts, PACTS_DIR, type PactInteraction, type PactFile } from './files';
+import { ReplayRecorder } from './replays';
 import { NEEDS_REGISTRATION_TOKEN, removeCreated, Scope, stateHandlers, type StateEnvironment, type StateValues } from './states';
 import { runVerifier, type VerifierJson } from './verifier-process';
 
@@ -38,6 +40,8 @@ export interface InteractionResult {
   /** Why it was skipped, or why it failed beyond the mismatches (a state that could not be set up). */
   reason?: string;
   durationMs?: number;
+  /** Of a failed interaction: the replayed request, the provider's answer, the state set-up it used. */
+  evidence?: Evidence;
 }
 
 export interface VerificationResult {
@@ -98,7 +102,8 @@ export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions
   const cleanupFailures: string[] = [];
   let verifierOutput = '';
   if (plans.length > 0) {
-    const api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency });
+    const replays = new ReplayRecorder(config.target, secretVariables(config));
+    const api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency, onExchange: replays.onExchange });
     const pool = await gitlabIdsFor(config, options, api);
     const env: StateEnvironment = {
       api,
@@ -112,7 +117,14 @@ export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions
       ledger: options.ledger,
     };
     const session = new StateSession(env, { privateToken: config.privateToken, gitlabUrl: config.gitlabUrl }, redactor);
-    const recorder = await startFaultProxy({ target: config.target, rewrite: (req, res) => void session.record(req, res) });
+    const recorder = await startFaultProxy({
+      target: config.target,
+      rewriteRequest: (req) => void replays.received(req),
+      rewrite: (req, res) => {
+        replays.answered(req, res);
+        session.record(req, res);
+      },
+    });
     const stateServer = await startStateServer(session);
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pact-verify-'));
     try {
@@ -129,6 +141,8 @@ export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions
       // for each of their states (or once with "" when there is none): the k-th scope is the k-th
       // interaction. Checked, so that a state failure is never pinned on the wrong interaction.
       const attributable = scopes.length === planned.length && planned.every((i, k) => sameStates(i, scopes[k].states));
+      // One replayed request per interaction, in the same order: checked the same way.
+      const replayed = replays.replays.length === planned.length && planned.every((i, k) => i.request.method === replays.replays[k].request.method);
       plans.forEach((plan, k) => {
         const outcome = outcomes.find((o) => o.pactFile === jobs[k].pactFile);
         for (const interaction of plan.run) {
@@ -139,6 +153,7 @@ export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions
             result.status = 'failed';
             result.reason = `a provider state could not be set up: ${scope.failure}`;
           }
+          if (result.status === 'failed' && replayed) result.evidence = replays.evidence(planned.indexOf(interaction), redactor);
         }
       });
     } finally {

@@ -61,6 +61,12 @@ const CAUSES: Record<string, string> = {
   EPIPE: 'connection closed by the server',
 };
 
+/**
+ * How many bytes of response headers are read: HTTP sets no limit, and Node's default (16 KiB) would
+ * turn a long but valid header (a server echoing a 100 KB parameter) into a failure of the client.
+ */
+const MAX_HEADER_BYTES = 1024 * 1024;
+
 /** Wall-clock milliseconds since the epoch, with sub-millisecond precision. */
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -119,6 +125,7 @@ export class HttpClient implements Transport {
         path: wire.target,
         setHost: false,
         agent: this.agent,
+        maxHeaderSize: MAX_HEADER_BYTES,
       });
       // Written in this order and case. Node adds a framing header of its own to a POST, PUT or PATCH
       // without one (Transfer-Encoding: chunked, or Content-Length: 0): a request without a body says so.

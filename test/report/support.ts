@@ -6,6 +6,7 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { Evidence } from '../../src/report/evidence';
+import type { RunReport } from '../../src/report/write';
 import type { RunningReferenceStack } from '../../src/server';
 import { ROOT } from '../run/helpers';
 
@@ -68,4 +69,11 @@ export async function resetStack(stack: RunningReferenceStack): Promise<void> {
   }
   const projects = (await (await fetch(`${api}/projects?${auth}`)).json()) as Array<{ id: number }>;
   for (const { id } of projects) await fetch(`${api}/projects/${id}?${auth}`, { method: 'DELETE' });
+}
+
+/** A run's report.json, checked against spec/report.schema.json. */
+export function readReport(reportDir: string): RunReport {
+  const report = JSON.parse(fs.readFileSync(path.join(reportDir, 'report.json'), 'utf8')) as RunReport;
+  expect(schemaErrors(report)).toEqual([]);
+  return report;
 }

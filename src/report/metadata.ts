@@ -23,19 +23,8 @@ export interface RunMetadata {
   options: RunOptions;
 }
 
-/** The options that shape a run's results; a credential shows only whether it was given. */
-export interface RunOptions {
-  gitlabUrl: string;
-  privateToken: string;
-  developerToken?: string;
-  outsiderToken?: string;
-  registrationToken?: string;
-  gitlabProjectIds: number[];
-  only: string[];
-  skip: string[];
-  timeoutMs: number;
-  concurrency: number;
-}
+/** The options that shape a run's results; a credential shows only whether it was given ([REDACTED]). */
+export type RunOptions = Pick<RunConfig, 'gitlabUrl' | 'privateToken' | 'developerToken' | 'outsiderToken' | 'registrationToken' | 'gitlabProjectIds' | 'only' | 'skip' | 'timeoutMs' | 'concurrency'>;
 
 export function runMetadata(config: RunConfig): RunMetadata {
   const given = (token: string | undefined) => (token ? REDACTED : undefined);

@@ -48,7 +48,7 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.1em 1em;margin:0
 table.matrix{border-collapse:collapse;table-layout:fixed}
 .matrix td,.matrix th{border:1px solid #ddd;padding:0;text-align:center;font-size:12px}
 .matrix td{width:21px;height:21px}.matrix td a{display:block;color:inherit;text-decoration:none}
-.matrix th.op{text-align:left;width:15em;padding:2px 6px;font-weight:normal;overflow-wrap:anywhere}
+.matrix th.op{text-align:left;width:15em;padding:2px 6px;font-weight:normal;overflow-wrap:break-word}
 .matrix th.rule{height:15em;vertical-align:bottom;padding:4px 0;font-weight:normal}
 .matrix th.rule span{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap}
 .passed{background:#e3f6e3;color:#1a6b1a}.failed{background:#fbe0e0;color:#a11}.skipped{background:#f0f0f0;color:#777}
@@ -104,7 +104,8 @@ function matrix(checks: CheckResult[], anchors: Map<CheckResult, string>): strin
       const mark = first ? `<a href="#${anchors.get(first)}">${MARK[status]}</a>` : MARK[status];
       return `<td class="${status}" title="${title}">${mark}</td>`;
     });
-    return `<tr><th class="op">${escape(op)}</th>${cells.join('')}</tr>`;
+    // Long paths wrap after a slash, not inside a name.
+    return `<tr><th class="op">${escape(op).replace(/\//g, '/<wbr>')}</th>${cells.join('')}</tr>`;
   });
   return `<table class="matrix"><thead><tr><th class="op"></th>${header}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }

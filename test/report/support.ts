@@ -77,3 +77,10 @@ export function readReport(reportDir: string): RunReport {
   expect(schemaErrors(report)).toEqual([]);
   return report;
 }
+
+/** The schema's complaints about every report.json below a directory, and how many there were. */
+export function reportsBelowSchemaErrors(dir: string): { reports: number; errors: string[] } {
+  const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => path.basename(f) === 'report.json');
+  const errors = files.flatMap((f) => schemaErrors(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))).map((e) => `${f}: ${e}`));
+  return { reports: files.length, errors };
+}

@@ -18,7 +18,8 @@ import { CannotRunError } from '../errors';
 import { apiBase, secretsOf, type RunConfig } from '../config/run-config';
 import { jsonOf, startFaultProxy, type ProxiedRequest, type ProxiedResponse } from '../faults/proxy';
 import { HttpClient, STOP_FILE_VARIABLE } from '../http/client';
-import { Redactor } from '../report/redact';
+import { secretVariables, type Evidence } from '../report/evidence';
+import { Redactor, tokensIn } from '../report/redact';
 import { Fixtures, type Leftover } from '../state/fixtures';
 import { discoverGitlabProjectIds } from '../state/gitlab-discovery';
 import { GitlabIdPool } from '../state/gitlab-id-pool';
@@ -26,6 +27,7 @@ import type { Ledger } from '../state/ledger';
 import { Naming } from '../state/naming';
 import { describeResource } from '../state/resources';
 import { loadPacts, PACTS_DIR, type PactInteraction, type PactFile } from './files';
+import { ReplayRecorder } from './replays';
 import { Interaction, isProviderState, PROVIDER_STATES, type StateValues } from './states';
 import { runVerifier, type VerifierJson } from './verifier-process';
 
@@ -43,6 +45,8 @@ export interface InteractionResult {
   /** Why it was skipped, or why it failed beyond the mismatches (a state that could not be set up). */
   reason?: string;
   durationMs?: number;
+  /** Of a failed interaction: the replayed request, the provider's answer, the state set-up it used. */
+  evidence?: Evidence;
 }
 
 export interface VerificationResult {
@@ -134,8 +138,16 @@ async function replay(
   results: Map<PactInteraction, InteractionResult>,
   redactor: Redactor,
 ): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
-  const session = await StateSession.start(config, options, redactor);
-  const recorder = await startFaultProxy({ target: config.target, rewrite: (req, res) => void session.record(req, res) });
+  const replays = new ReplayRecorder(config.target, secretVariables(config));
+  const session = await StateSession.start(config, options, redactor, replays);
+  const recorder = await startFaultProxy({
+    target: config.target,
+    rewriteRequest: (req) => void replays.received(req),
+    rewrite: (req, res) => {
+      replays.answered(req, res);
+      session.record(req, res);
+    },
+  });
   const stateServer = await startStateServer(session);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pact-verify-'));
   const cleanupFailures: string[] = [];
@@ -152,6 +164,7 @@ async function replay(
       for (const interaction of plan.run) applyOutcome(results.get(interaction)!, interaction, outcome?.json, outcome?.error ?? 'the verifier gave no result', redactor);
     });
     blameStateFailures(plans, session.interactions, results);
+    attachEvidence(plans, replays, results, redactor);
     return { cleanupFailures, verifierOutput: redactor.text(output.replace(/\x1b\[[0-9;]*m/g, '')) };
   } finally {
     stopping.dispose();
@@ -189,6 +202,17 @@ function blameStateFailures(plans: Plan[], seen: Interaction[], results: Map<Pac
     const result = results.get(interaction)!;
     result.status = 'failed';
     result.reason = `a provider state could not be set up: ${seen[k].failure}`;
+  });
+}
+
+/** The replayed request and the provider's answer of every failed interaction (one replay per interaction, in order: checked). */
+function attachEvidence(plans: Plan[], replays: ReplayRecorder, results: Map<PactInteraction, InteractionResult>, redactor: Redactor): void {
+  const planned = plans.flatMap((p) => p.run);
+  const inOrder = replays.replays.length === planned.length && planned.every((i, k) => i.request.method === replays.replays[k].request.method);
+  if (!inOrder) return;
+  planned.forEach((interaction, k) => {
+    const result = results.get(interaction)!;
+    if (result.status === 'failed') result.evidence = replays.evidence(k, redactor);
   });
 }
 
@@ -261,13 +285,16 @@ class StateSession {
     private readonly redactor: Redactor,
   ) {}
 
-  static async start(config: RunConfig, options: VerifyPactsOptions, redactor: Redactor): Promise<StateSession> {
+  static async start(config: RunConfig, options: VerifyPactsOptions, redactor: Redactor, replays: ReplayRecorder): Promise<StateSession> {
     const api = new HttpClient({
       baseUrl: apiBase(config.target),
       timeoutMs: config.timeoutMs,
       concurrency: config.concurrency,
-      // Tokens the states come to know (projects, runners) are secrets too.
-      onExchange: (_request, outcome) => 'status' in outcome && harvestTokens(outcome.body, (t) => redactor.add(t)),
+      onExchange: (request, outcome) => {
+        // Tokens the states come to know (projects, runners) are secrets too.
+        if ('status' in outcome) for (const token of tokensIn(outcome.body)) redactor.add(token);
+        replays.onExchange(request, outcome);
+      },
     });
     const user = { privateToken: config.privateToken, gitlabUrl: config.gitlabUrl };
     const fixtures = new Fixtures({
@@ -315,7 +342,7 @@ class StateSession {
   /** Hands what a replayed request created to the fixtures (they keep what is the run's own); notes its tokens. */
   record(request: ProxiedRequest, response: ProxiedResponse): void {
     const body = jsonOf(response);
-    harvestTokens(body, (t) => this.redactor.add(t));
+    for (const token of tokensIn(body)) this.redactor.add(token);
     if (!this.current) return;
     this.fixtures.record({ method: request.method, path: request.path.replace(/^\/api\/v1/, '') }, { status: response.status, body }, this.current.scope);
   }
@@ -331,16 +358,6 @@ class StateSession {
 async function removeWhatItCreated(interaction: Interaction): Promise<string[]> {
   const left: Leftover[] = await interaction.scope.close();
   return left.map(({ resource, why }) => `could not remove ${describeResource(resource)}: ${why}`);
-}
-
-function harvestTokens(value: unknown, add: (token: string) => void): void {
-  if (Array.isArray(value)) value.forEach((v) => harvestTokens(v, add));
-  else if (value && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) {
-      if (/token/i.test(key) && typeof inner === 'string') add(inner);
-      else harvestTokens(inner, add);
-    }
-  }
 }
 
 /** The endpoint the verifier calls to set up and tear down provider states. */

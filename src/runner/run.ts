@@ -58,9 +58,7 @@ export async function certify(config: RunConfig, log: (line: string) => void): P
     // Checks that never sent their requests because of the signal did not run: they are not reported.
     const interrupted = signals.interrupted;
     const checks = readResults(handoff.resultsFile).filter((c) => !(interrupted && c.reason?.includes(NOT_SENT_STOPPING)));
-    const report = buildReport({
-      target: config.target,
-      profile: config.profile,
+    const report = buildReport(config, {
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
       leftBehind,

@@ -228,24 +228,27 @@ async function floorRun(recorded: Recorded[], recordedGitlabUrl: string, delayMs
   });
 }
 
-async function main(): Promise<void> {
-  const startedAt = new Date().toISOString();
-  const t = now();
-  log(`bench: ${os.cpus().length} cpus, node ${process.version}, concurrency ${CONCURRENCY}${CONCURRENCY_ARGS.length ? ' (BENCH_CONCURRENCY)' : ' (default)'}`);
+type Embedded = Awaited<ReturnType<typeof embeddedRun>>;
+type Proxied = Awaited<ReturnType<typeof proxiedRun>>;
+type Floor = Awaited<ReturnType<typeof floorRun>>;
 
-  // 1. Cold Jest/ts-jest cache (a fresh TMPDIR), then the warm runs.
+/** 1. Cold Jest/ts-jest cache (a fresh TMPDIR), then the warm runs. */
+async function embeddedRuns(): Promise<{ cold: Embedded; embedded: Embedded[] }> {
   const coldTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gcc-bench-cold-'));
   const cold = await embeddedRun({ TMPDIR: coldTmp });
   fs.rmSync(coldTmp, { recursive: true, force: true });
   log(`  embedded, cold cache: ${(cold.wallMs / 1000).toFixed(2)} s`);
-  const embedded = [];
+  const embedded: Embedded[] = [];
   for (let i = 0; i < RUNS; i += 1) {
     embedded.push(await embeddedRun());
     log(`  embedded #${i + 1}: ${(embedded[i].wallMs / 1000).toFixed(2)} s, ${embedded[i].checks} checks, ${embedded[i].requests} requests`);
   }
+  return { cold, embedded };
+}
 
-  // 2. Behind the delaying proxy; the first 0 ms run is recorded for the floor.
-  const latency: Record<number, Awaited<ReturnType<typeof proxiedRun>>[]> = {};
+/** 2. Behind the delaying proxy; the first 0 ms run is recorded for the floor. */
+async function latencyRuns(): Promise<Record<number, Proxied[]>> {
+  const latency: Record<number, Proxied[]> = {};
   for (const delay of [0, ...DELAYS]) {
     latency[delay] = [];
     for (let i = 0; i < LATENCY_RUNS; i += 1) {
@@ -254,67 +257,90 @@ async function main(): Promise<void> {
       log(`  +${delay} ms #${i + 1}: ${(r.wallMs / 1000).toFixed(2)} s, ${r.checks} checks, ${r.requests} requests`);
     }
   }
-  const { recorded, gitlabUrl: recordedGitlabUrl } = latency[0][0];
+  return latency;
+}
 
-  // 3. The floor.
-  const floor0 = [];
-  for (let i = 0; i < 3; i += 1) floor0.push(await floorRun(recorded, recordedGitlabUrl, 0));
+/** 3. The floor: the recorded 0 ms run replayed, direct (three times) and behind the largest delay. */
+async function floorRuns(recorded: Proxied): Promise<{ floor0: Floor[]; floorDelay: number; floorD: Floor[] }> {
+  const floor0: Floor[] = [];
+  for (let i = 0; i < 3; i += 1) floor0.push(await floorRun(recorded.recorded, recorded.gitlabUrl, 0));
   const floorDelay = DELAYS.length ? Math.max(...DELAYS) : 0;
-  const floorD = floorDelay ? [await floorRun(recorded, recordedGitlabUrl, floorDelay)] : [];
+  const floorD = floorDelay ? [await floorRun(recorded.recorded, recorded.gitlabUrl, floorDelay)] : [];
   log(`  floor: ${(median(floor0.map((f) => f.wallMs)) / 1000).toFixed(2)} s direct, replay fidelity ${(floor0[0].sameStatus * 100).toFixed(1)}% same status`);
+  return { floor0, floorDelay, floorD };
+}
 
-  const wall = (xs: Array<{ wallMs: number }>) => median(xs.map((x) => x.wallMs));
-  const base = wall(embedded);
+const wall = (xs: Array<{ wallMs: number }>) => median(xs.map((x) => x.wallMs));
+
+function embeddedFigures({ cold, embedded }: { cold: Embedded; embedded: Embedded[] }) {
+  return {
+    runs: RUNS,
+    wallMs: round(wall(embedded)),
+    wallMsEach: embedded.map((e) => round(e.wallMs)),
+    coldCacheWallMs: round(cold.wallMs),
+    checks: embedded[0].checks,
+    requests: round(median(embedded.map((e) => e.requests))),
+    gitlabRequestsByServer: round(median(embedded.map((e) => e.gitlabRequests))),
+    peakRssMb: round(median(embedded.map((e) => e.maxRssMb))),
+    cpuMs: round(median(embedded.map((e) => e.cpuMs))),
+    phases: medianPhases(embedded.map((e) => e.phases)),
+  };
+}
+
+function latencyFigures(latency: Record<number, Proxied[]>, base: number) {
   const proxied0 = wall(latency[0]);
+  return Object.fromEntries(
+    [0, ...DELAYS].map((d) => [
+      `${d}ms`,
+      {
+        runs: LATENCY_RUNS,
+        wallMs: round(wall(latency[d])),
+        wallMsEach: latency[d].map((r) => round(r.wallMs)),
+        ratioToProxied0: round(wall(latency[d]) / proxied0, 2),
+        ratioToEmbedded: round(wall(latency[d]) / base, 2),
+        checks: latency[d][0].checks,
+        requests: round(median(latency[d].map((r) => r.requests))),
+        phases: latency[d][0].phases ?? phasesOf(latency[d][0].run, latency[d][0].recorded.map((r) => [r.t0, r.t1]), []),
+      },
+    ]),
+  );
+}
+
+function floorFigures({ floor0, floorDelay, floorD }: Awaited<ReturnType<typeof floorRuns>>, latency: Record<number, Proxied[]>, base: number) {
   const floorWall = median(floor0.map((f) => f.wallMs));
+  return {
+    requests: latency[0][0].recorded.length,
+    concurrency: CONCURRENCY,
+    replayFidelity: round(floor0[0].sameStatus, 3),
+    wallMs: round(floorWall),
+    ratioEmbeddedRunToFloor: round(base / floorWall, 1),
+    ratioProxied0RunToFloor: round(wall(latency[0]) / floorWall, 1),
+    ...(floorDelay
+      ? {
+          [`wallMsAt${floorDelay}ms`]: round(floorD[0].wallMs),
+          [`ratioRunToFloorAt${floorDelay}ms`]: round(wall(latency[floorDelay]) / floorD[0].wallMs, 2),
+        }
+      : {}),
+  };
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const t = now();
+  log(`bench: ${os.cpus().length} cpus, node ${process.version}, concurrency ${CONCURRENCY}${CONCURRENCY_ARGS.length ? ' (BENCH_CONCURRENCY)' : ' (default)'}`);
+  const embedded = await embeddedRuns();
+  const latency = await latencyRuns();
+  const floors = await floorRuns(latency[0][0]);
+  const base = wall(embedded.embedded);
   const results = {
     startedAt,
     benchMs: round(now() - t),
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` },
     concurrency: CONCURRENCY,
-    embedded: {
-      runs: RUNS,
-      wallMs: round(base),
-      wallMsEach: embedded.map((e) => round(e.wallMs)),
-      coldCacheWallMs: round(cold.wallMs),
-      checks: embedded[0].checks,
-      requests: round(median(embedded.map((e) => e.requests))),
-      gitlabRequestsByServer: round(median(embedded.map((e) => e.gitlabRequests))),
-      peakRssMb: round(median(embedded.map((e) => e.maxRssMb))),
-      cpuMs: round(median(embedded.map((e) => e.cpuMs))),
-      phases: medianPhases(embedded.map((e) => e.phases)),
-    },
-    latency: Object.fromEntries(
-      [0, ...DELAYS].map((d) => [
-        `${d}ms`,
-        {
-          runs: LATENCY_RUNS,
-          wallMs: round(wall(latency[d])),
-          wallMsEach: latency[d].map((r) => round(r.wallMs)),
-          ratioToProxied0: round(wall(latency[d]) / proxied0, 2),
-          ratioToEmbedded: round(wall(latency[d]) / base, 2),
-          checks: latency[d][0].checks,
-          requests: round(median(latency[d].map((r) => r.requests))),
-          phases: latency[d][0].phases ?? phasesOf(latency[d][0].run, latency[d][0].recorded.map((r) => [r.t0, r.t1]), []),
-        },
-      ]),
-    ),
-    floor: {
-      requests: recorded.length,
-      concurrency: CONCURRENCY,
-      replayFidelity: round(floor0[0].sameStatus, 3),
-      wallMs: round(floorWall),
-      ratioEmbeddedRunToFloor: round(base / floorWall, 1),
-      ratioProxied0RunToFloor: round(proxied0 / floorWall, 1),
-      ...(floorDelay
-        ? {
-            [`wallMsAt${floorDelay}ms`]: round(floorD[0].wallMs),
-            [`ratioRunToFloorAt${floorDelay}ms`]: round(wall(latency[floorDelay]) / floorD[0].wallMs, 2),
-          }
-        : {}),
-    },
+    embedded: embeddedFigures(embedded),
+    latency: latencyFigures(latency, base),
+    floor: floorFigures(floors, latency, base),
   };
-
   const dir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -31,11 +31,66 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
 
 export const now = (): number => performance.timeOrigin + performance.now();
 
+/** Request headers to forward: the client's, less hop-by-hop ones, for `target`. */
+function forwardedHeaders(req: http.IncomingMessage, target: URL, body: Buffer): http.OutgoingHttpHeaders {
+  const headers: http.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+  headers.host = target.host;
+  if (body.length) headers['content-length'] = body.length;
+  return headers;
+}
+
+/** Sends the upstream answer back to the client (after the delay the caller chose). */
+function reply(res: http.ServerResponse, response: http.IncomingMessage, answer: Buffer): void {
+  const out: http.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(response.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) out[name] = value;
+  out['content-length'] = answer.length;
+  res.writeHead(response.statusCode ?? 502, out);
+  res.end(answer);
+}
+
+/** What the replay needs of one exchange. */
+function record(req: http.IncomingMessage, body: Buffer, response: http.IncomingMessage, answer: Buffer, t0: number): Recorded {
+  const kept: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) if (typeof req.headers[name] === 'string') kept[name] = req.headers[name] as string;
+  return {
+    t0,
+    t1: now(),
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    headers: kept,
+    body: body.toString('utf8'),
+    status: response.statusCode ?? 0,
+    responseBody: answer.toString('utf8'),
+  };
+}
+
 export async function startDelayProxy(options: { target: string; delayMs: number; record?: boolean }): Promise<DelayProxy> {
   const target = new URL(options.target);
   const agent = new http.Agent({ keepAlive: true });
   const recorded: Recorded[] = [];
   let count = 0;
+
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, t0: number) => {
+    const upstream = http.request({ hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers: forwardedHeaders(req, target, body), agent }, (response) => {
+      const parts: Buffer[] = [];
+      response.on('data', (c: Buffer) => parts.push(c));
+      response.on('end', () => {
+        const answer = Buffer.concat(parts);
+        const done = () => {
+          reply(res, response, answer);
+          if (options.record) recorded.push(record(req, body, response, answer, t0));
+        };
+        if (options.delayMs > 0) setTimeout(done, options.delayMs);
+        else done();
+      });
+    });
+    upstream.on('error', (error) => {
+      res.writeHead(502, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: `bench proxy: ${error.message}` }));
+    });
+    upstream.end(body);
+  };
 
   const server = http.createServer((req, res) => {
     const t0 = now();
@@ -43,49 +98,7 @@ export async function startDelayProxy(options: { target: string; delayMs: number
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       count += 1;
-      const body = Buffer.concat(chunks);
-      const headers: http.OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
-      headers.host = target.host;
-      if (body.length) headers['content-length'] = body.length;
-      const upstream = http.request(
-        { hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
-        (response) => {
-          const parts: Buffer[] = [];
-          response.on('data', (c: Buffer) => parts.push(c));
-          response.on('end', () => {
-            const answer = Buffer.concat(parts);
-            const reply = () => {
-              const out: http.OutgoingHttpHeaders = {};
-              for (const [name, value] of Object.entries(response.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) out[name] = value;
-              out['content-length'] = answer.length;
-              res.writeHead(response.statusCode ?? 502, out);
-              res.end(answer);
-              if (options.record) {
-                const kept: Record<string, string> = {};
-                for (const name of KEPT_HEADERS) if (typeof req.headers[name] === 'string') kept[name] = req.headers[name] as string;
-                recorded.push({
-                  t0,
-                  t1: now(),
-                  method: req.method ?? 'GET',
-                  url: req.url ?? '/',
-                  headers: kept,
-                  body: body.toString('utf8'),
-                  status: response.statusCode ?? 0,
-                  responseBody: answer.toString('utf8'),
-                });
-              }
-            };
-            if (options.delayMs > 0) setTimeout(reply, options.delayMs);
-            else reply();
-          });
-        },
-      );
-      upstream.on('error', (error) => {
-        res.writeHead(502, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: `bench proxy: ${error.message}` }));
-      });
-      upstream.end(body);
+      forward(req, res, Buffer.concat(chunks), t0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -85,21 +85,12 @@ function idsUsed(r: Recorded): Array<[Kind, number]> {
   return out;
 }
 
-/**
- * `substitutions`: literal strings to replace in every URL and body first (e.g. the recorded fake
- * GitLab's URL, which user-token requests carry, by the fresh one).
- */
-export async function replay(recorded: Recorded[], targetUrl: string, concurrency: number, substitutions: Array<[string, string]> = []): Promise<ReplayResult> {
-  const target = new URL(targetUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const order = [...recorded].sort((a, b) => a.t0 - b.t0);
-
-  // Who produced each recorded value, and what each request depends on.
+/** Which recorded request produced each token and id, and so which earlier requests each one waits for. */
+function dependencies(order: Recorded[]): { deps: number[][]; producedBy: Produced[] } {
   const tokenProducer = new Map<string, number>();
   const idProducer = new Map<string, number>();
-  const deps: number[][] = order.map(() => []);
   const producedBy = order.map(produced);
-  order.forEach((r, i) => {
+  const deps = order.map((r, i) => {
     const mine = new Set<number>();
     for (const t of `${r.url} ${r.body}`.match(TOKEN) ?? []) {
       const j = tokenProducer.get(t);
@@ -109,20 +100,30 @@ export async function replay(recorded: Recorded[], targetUrl: string, concurrenc
       const j = idProducer.get(`${kind}:${id}`);
       if (j !== undefined) mine.add(j);
     }
-    deps[i] = [...mine];
     for (const t of producedBy[i].tokens) if (!tokenProducer.has(t)) tokenProducer.set(t, i);
     for (const [kind, id] of producedBy[i].ids) if (!idProducer.has(`${kind}:${id}`)) idProducer.set(`${kind}:${id}`, i);
+    return [...mine];
   });
+  return { deps, producedBy };
+}
 
-  const tokenMap = new Map<string, string>();
-  const idMap = new Map<string, number>();
-  const done: Array<Promise<void>> = [];
-  const resolvers: Array<() => void> = [];
-  order.forEach((_, i) => done.push(new Promise<void>((resolve) => (resolvers[i] = resolve))));
+/** What the fresh server handed out in place of each recorded token and id. */
+class Substitutions {
+  readonly tokens = new Map<string, string>();
+  readonly ids = new Map<string, number>();
 
-  const mapId = (kind: Kind, id: string) => String(idMap.get(`${kind}:${id}`) ?? id);
-  const rewrite = (r: Recorded): { url: string; body: string } => {
-    const tokens = (s: string) => substitutions.reduce((text, [from, to]) => text.split(from).join(to), s).replace(TOKEN, (t) => tokenMap.get(t) ?? t);
+  constructor(private readonly literal: Array<[string, string]>) {}
+
+  /** Notes what the replayed answer produced in place of what the recorded one did. */
+  learn(theirs: Produced, mine: Produced): void {
+    theirs.tokens.forEach((t, k) => mine.tokens[k] !== undefined && this.tokens.set(t, mine.tokens[k]));
+    theirs.ids.forEach(([kind, id], k) => mine.ids[k] !== undefined && this.ids.set(`${kind}:${id}`, mine.ids[k][1]));
+  }
+
+  /** The recorded request's URL and body with the fresh server's values. */
+  apply(r: Recorded): { url: string; body: string } {
+    const mapId = (kind: Kind, id: string) => String(this.ids.get(`${kind}:${id}`) ?? id);
+    const tokens = (s: string) => this.literal.reduce((text, [from, to]) => text.split(from).join(to), s).replace(TOKEN, (t) => this.tokens.get(t) ?? t);
     let url = tokens(r.url);
     let body = tokens(r.body);
     url = url
@@ -134,22 +135,37 @@ export async function replay(recorded: Recorded[], targetUrl: string, concurrenc
       body = body.replace(/("project_id":)(\d+)|((?:^|&)project_id=)(\d+)/, (_, a, p, c, q) => (a ? `${a}${mapId('project', p)}` : `${c}${mapId('project', q)}`));
     }
     return { url, body };
-  };
+  }
+}
 
-  const send = (r: Recorded): Promise<{ status: number; body: string }> =>
-    new Promise((resolve, reject) => {
-      const { url, body } = rewrite(r);
-      const headers: http.OutgoingHttpHeaders = { ...r.headers };
-      if (body.length) headers['content-length'] = Buffer.byteLength(body);
-      const request = http.request({ hostname: target.hostname, port: target.port, method: r.method, path: url, headers, agent }, (response) => {
-        const parts: Buffer[] = [];
-        response.on('data', (c: Buffer) => parts.push(c));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }));
-        response.on('error', reject);
-      });
-      request.on('error', reject);
-      request.end(body);
+function send(target: URL, agent: http.Agent, r: Recorded, { url, body }: { url: string; body: string }): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers: http.OutgoingHttpHeaders = { ...r.headers };
+    if (body.length) headers['content-length'] = Buffer.byteLength(body);
+    const request = http.request({ hostname: target.hostname, port: target.port, method: r.method, path: url, headers, agent }, (response) => {
+      const parts: Buffer[] = [];
+      response.on('data', (c: Buffer) => parts.push(c));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }));
+      response.on('error', reject);
     });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/**
+ * `substitutions`: literal strings to replace in every URL and body first (e.g. the recorded fake
+ * GitLab's URL, which user-token requests carry, by the fresh one).
+ */
+export async function replay(recorded: Recorded[], targetUrl: string, concurrency: number, substitutions: Array<[string, string]> = []): Promise<ReplayResult> {
+  const target = new URL(targetUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const order = [...recorded].sort((a, b) => a.t0 - b.t0);
+  const { deps, producedBy } = dependencies(order);
+  const fresh = new Substitutions(substitutions);
+  const done: Array<Promise<void>> = [];
+  const resolvers: Array<() => void> = [];
+  order.forEach((_, i) => done.push(new Promise<void>((resolve) => (resolvers[i] = resolve))));
 
   let next = 0;
   let same = 0;
@@ -160,13 +176,10 @@ export async function replay(recorded: Recorded[], targetUrl: string, concurrenc
       await Promise.all(deps[i].map((j) => done[j]));
       const r = order[i];
       try {
-        const answer = await send(r);
+        const answer = await send(target, agent, r, fresh.apply(r));
         if (answer.status === r.status) same += 1;
         else if (differed.length < 12) differed.push(`${r.method} ${r.url.split('?')[0]}: ${r.status} -> ${answer.status}`);
-        const mine = produced({ ...r, status: answer.status, responseBody: answer.body });
-        const theirs = producedBy[i];
-        theirs.tokens.forEach((t, k) => mine.tokens[k] !== undefined && tokenMap.set(t, mine.tokens[k]));
-        theirs.ids.forEach(([kind, id], k) => mine.ids[k] !== undefined && idMap.set(`${kind}:${id}`, mine.ids[k][1]));
+        fresh.learn(producedBy[i], produced({ ...r, status: answer.status, responseBody: answer.body }));
       } catch {
         // counted as a different status
       } finally {

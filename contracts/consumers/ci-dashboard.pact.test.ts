@@ -3,7 +3,8 @@
 // DashboardClient it would ship.
 import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
 import { DashboardClient } from '../../src/clients';
-import { checkAgainstCommitted, consumerPact, isoTimestamp, JSON_CONTENT_TYPE, sha, transportFor } from '../support/pact';
+import { STATE } from '../../src/pact/state-names';
+import { checkAgainstCommitted, consumerPact, GIVEN, isoTimestamp, JSON_CONTENT_TYPE, sha, transportFor } from '../support/pact';
 
 const { eachLike, integer, string, boolean, regex, fromProviderState } = MatchersV3;
 
@@ -17,9 +18,6 @@ const PROJECT_ID = 272;
 const PROJECT_TOKEN = 'iPWx6WM4lhHNedGfBpPJNP';
 const ACCEPT = { Accept: 'application/json' };
 const JSON_RESPONSE = { 'Content-Type': JSON_CONTENT_TYPE };
-const PROJECT_STATE = ['a CI project exists', { default_ref: 'master' }] as const;
-const RUNNER_STATE = ['a runner is registered for the project', { tag_list: 'pact' }] as const;
-const PUSHED = ['a commit with a pending build was pushed to the project', { ref: 'master', tags: 'pact' }] as const;
 const BUILD_STATUS = regex('^(pending|running|success|failed|canceled)$', 'success');
 
 const commitsQuery = (page: number, perPage: number) => ({
@@ -35,7 +33,7 @@ describe('ci-dashboard -> gitlab-ci-api', () => {
   it('lists the CI projects the user can see (200)', () =>
     pact
       .addInteraction()
-      .given(...PROJECT_STATE)
+      .given(...GIVEN.project)
       .uponReceiving('a request to list the CI projects of a user')
       .withRequest('GET', '/api/v1/projects', (b) =>
         b
@@ -62,8 +60,8 @@ describe('ci-dashboard -> gitlab-ci-api', () => {
   it('lists the commits of a project with their pending builds (200)', () =>
     pact
       .addInteraction()
-      .given(...PROJECT_STATE)
-      .given(...PUSHED)
+      .given(...GIVEN.project)
+      .given(...GIVEN.pendingBuild)
       .uponReceiving('a request for the commits of a project with a pending build')
       .withRequest('GET', '/api/v1/commits', (b) => b.query(commitsQuery(1, 20)).headers(ACCEPT))
       .willRespondWith(200, (b) =>
@@ -87,11 +85,11 @@ describe('ci-dashboard -> gitlab-ci-api', () => {
   it('lists the commits of a project with the builds a runner finished (200)', () =>
     pact
       .addInteraction()
-      .given(...PROJECT_STATE)
-      .given(...RUNNER_STATE)
-      .given(...PUSHED)
-      .given('the runner is running the build')
-      .given('the build has finished', { state: 'success' })
+      .given(...GIVEN.project)
+      .given(...GIVEN.runner)
+      .given(...GIVEN.pendingBuild)
+      .given(STATE.running)
+      .given(STATE.finished, { state: 'success' })
       .uponReceiving('a request for the commits of a project whose build succeeded')
       .withRequest('GET', '/api/v1/commits', (b) => b.query(commitsQuery(1, 5)).headers(ACCEPT))
       .willRespondWith(200, (b) =>
@@ -122,7 +120,7 @@ describe('ci-dashboard -> gitlab-ci-api', () => {
   it('is refused the commits with a token that is not the project\'s (403)', () =>
     pact
       .addInteraction()
-      .given(...PROJECT_STATE)
+      .given(...GIVEN.project)
       .uponReceiving('a request for the commits of a project with a wrong project token')
       .withRequest('GET', '/api/v1/commits', (b) =>
         b.query({ project_id: fromProviderState('${projectId}', String(PROJECT_ID)), project_token: 'not-the-project-token', page: '1', per_page: '20' }).headers(ACCEPT),

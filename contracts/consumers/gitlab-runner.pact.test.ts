@@ -5,7 +5,8 @@
 // 404 while the runner exists and 403 once it was removed.
 import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
 import { RunnerClient } from '../../src/clients';
-import { checkAgainstCommitted, consumerPact, formBody, JSON_CONTENT_TYPE, sha, transportFor } from '../support/pact';
+import { STATE } from '../../src/pact/state-names';
+import { checkAgainstCommitted, consumerPact, GIVEN, formBody, JSON_CONTENT_TYPE, sha, transportFor } from '../support/pact';
 
 const { like, integer, string, boolean, fromProviderState } = MatchersV3;
 
@@ -33,10 +34,6 @@ const buildPath = () => fromProviderState('/api/v1/builds/${buildId}.json', `/ap
 const JSON_REQUEST = { 'Content-Type': 'application/json', Accept: 'application/json' };
 const FORM_REQUEST = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
 const RUNNER = { id: integer(85), token: string('12b68e90394084703135') };
-const PROJECT = ['a CI project exists', { default_ref: 'master' }] as const;
-const RUNNER_OF_PROJECT = ['a runner is registered for the project', { tag_list: 'pact' }] as const;
-const PENDING_BUILD = ['a commit with a pending build was pushed to the project', { ref: 'master', tags: 'pact' }] as const;
-const RUNNING = 'the runner is running the build';
 
 const goRunner = (mockUrl: Parameters<typeof transportFor>[0], token?: string) =>
   new RunnerClient(transportFor(mockUrl), { token, info: GO_INFO, updateEncoding: 'json' });
@@ -47,7 +44,7 @@ describe('gitlab-runner -> gitlab-ci-api', () => {
     it('registers a shared runner with the runners registration token (Go runner)', () =>
       pact
         .addInteraction()
-        .given('the runners registration token is known')
+        .given(STATE.registrationToken)
         .uponReceiving('a runner registration with the runners registration token')
         .withRequest('POST', '/api/v1/runners/register.json', (b) =>
           b.headers(JSON_REQUEST).jsonBody({
@@ -68,7 +65,7 @@ describe('gitlab-runner -> gitlab-ci-api', () => {
     it('registers a specific runner with a project token (Ruby runner)', () =>
       pact
         .addInteraction()
-        .given(...PROJECT)
+        .given(...GIVEN.project)
         .uponReceiving('a runner registration with a project token')
         .withRequest('POST', '/api/v1/runners/register.json', (b) =>
           b.headers(JSON_REQUEST).jsonBody({
@@ -103,9 +100,9 @@ describe('gitlab-runner -> gitlab-ci-api', () => {
     it('receives the pending build (201)', () =>
       pact
         .addInteraction()
-        .given(...PROJECT)
-        .given(...RUNNER_OF_PROJECT)
-        .given(...PENDING_BUILD)
+        .given(...GIVEN.project)
+        .given(...GIVEN.runner)
+        .given(...GIVEN.pendingBuild)
         .uponReceiving('a request for a build when one is pending')
         .withRequest('POST', '/api/v1/builds/register.json', (b) => b.headers(JSON_REQUEST).jsonBody({ info: GO_INFO, token: runnerToken() }))
         .willRespondWith(201, (b) =>
@@ -129,8 +126,8 @@ describe('gitlab-runner -> gitlab-ci-api', () => {
     it('hears that there is nothing to do (404)', () =>
       pact
         .addInteraction()
-        .given(...PROJECT)
-        .given(...RUNNER_OF_PROJECT)
+        .given(...GIVEN.project)
+        .given(...GIVEN.runner)
         .uponReceiving('a request for a build when there is none')
         .withRequest('POST', '/api/v1/builds/register.json', (b) => b.headers(JSON_REQUEST).jsonBody({ info: GO_INFO, token: runnerToken() }))
         .willRespondWith(404)
@@ -141,9 +138,9 @@ describe('gitlab-runner -> gitlab-ci-api', () => {
     it('is refused once the runner was deleted (403)', () =>
       pact
         .addInteraction()
-        .given(...PROJECT)
-        .given(...RUNNER_OF_PROJECT)
-        .given('the runner has been deleted')
+        .given(...GIVEN.project)
+        .given(...GIVEN.runner)
+        .given(STATE.runnerDeleted)
         .uponReceiving('a request for a build with the token of a deleted runner')
         .withRequest('POST', '/api/v1/builds/register.json', (b) => b.headers(JSON_REQUEST).jsonBody({ token: runnerToken() }))
         .willRespondWith(403)
@@ -156,10 +153,10 @@ describe('gitlab-runner -> gitlab-ci-api', () => {
     it('updates a running build with a JSON body (Go runner, 200)', () =>
       pact
         .addInteraction()
-        .given(...PROJECT)
-        .given(...RUNNER_OF_PROJECT)
-        .given(...PENDING_BUILD)
-        .given(RUNNING)
+        .given(...GIVEN.project)
+        .given(...GIVEN.runner)
+        .given(...GIVEN.pendingBuild)
+        .given(STATE.running)
         .uponReceiving('a JSON update of a running build')
         .withRequest('PUT', buildPath(), (b) =>
           b.headers(JSON_REQUEST).jsonBody({ info: GO_INFO, token: runnerToken(), state: 'running', trace: 'Cloning repository...\n$ make test\n' }),
@@ -172,10 +169,10 @@ describe('gitlab-runner -> gitlab-ci-api', () => {
     it('finishes a build with a form-encoded body (Ruby runner, 200)', () =>
       pact
         .addInteraction()
-        .given(...PROJECT)
-        .given(...RUNNER_OF_PROJECT)
-        .given(...PENDING_BUILD)
-        .given(RUNNING)
+        .given(...GIVEN.project)
+        .given(...GIVEN.runner)
+        .given(...GIVEN.pendingBuild)
+        .given(STATE.running)
         .uponReceiving('a form-encoded update finishing a build')
         .withRequest('PUT', buildPath(), (b) => {
           b.headers(FORM_REQUEST);
@@ -189,11 +186,11 @@ describe('gitlab-runner -> gitlab-ci-api', () => {
     it('learns that the build was aborted (404)', () =>
       pact
         .addInteraction()
-        .given(...PROJECT)
-        .given(...RUNNER_OF_PROJECT)
-        .given(...PENDING_BUILD)
-        .given(RUNNING)
-        .given('the build has finished', { state: 'failed' })
+        .given(...GIVEN.project)
+        .given(...GIVEN.runner)
+        .given(...GIVEN.pendingBuild)
+        .given(STATE.running)
+        .given(STATE.finished, { state: 'failed' })
         .uponReceiving('a form-encoded update of a build that is no longer running')
         .withRequest('PUT', buildPath(), (b) => {
           b.headers(FORM_REQUEST);
@@ -207,11 +204,11 @@ describe('gitlab-runner -> gitlab-ci-api', () => {
     it('is refused once the runner was deleted (403)', () =>
       pact
         .addInteraction()
-        .given(...PROJECT)
-        .given(...RUNNER_OF_PROJECT)
-        .given(...PENDING_BUILD)
-        .given(RUNNING)
-        .given('the runner has been deleted')
+        .given(...GIVEN.project)
+        .given(...GIVEN.runner)
+        .given(...GIVEN.pendingBuild)
+        .given(STATE.running)
+        .given(STATE.runnerDeleted)
         .uponReceiving('a JSON update of a build with the token of a deleted runner')
         .withRequest('PUT', buildPath(), (b) => b.headers(JSON_REQUEST).jsonBody({ info: GO_INFO, token: runnerToken(), state: 'failed', trace: 'killed\n' }))
         .willRespondWith(403)
@@ -224,8 +221,8 @@ describe('gitlab-runner -> gitlab-ci-api', () => {
     it('hears 404 for build -1 while the runner is registered (alive)', () =>
       pact
         .addInteraction()
-        .given(...PROJECT)
-        .given(...RUNNER_OF_PROJECT)
+        .given(...GIVEN.project)
+        .given(...GIVEN.runner)
         .uponReceiving('a runner verifying it is still registered')
         .withRequest('PUT', '/api/v1/builds/-1', (b) => b.headers(JSON_REQUEST).jsonBody({ token: runnerToken() }))
         .willRespondWith(404)
@@ -236,9 +233,9 @@ describe('gitlab-runner -> gitlab-ci-api', () => {
     it('hears 403 for build -1 once the runner was deleted (removed)', () =>
       pact
         .addInteraction()
-        .given(...PROJECT)
-        .given(...RUNNER_OF_PROJECT)
-        .given('the runner has been deleted')
+        .given(...GIVEN.project)
+        .given(...GIVEN.runner)
+        .given(STATE.runnerDeleted)
         .uponReceiving('a deleted runner verifying it is still registered')
         .withRequest('PUT', '/api/v1/builds/-1', (b) => b.headers(JSON_REQUEST).jsonBody({ token: runnerToken() }))
         .willRespondWith(403)
@@ -249,8 +246,8 @@ describe('gitlab-runner -> gitlab-ci-api', () => {
     it('deletes itself (200)', () =>
       pact
         .addInteraction()
-        .given(...PROJECT)
-        .given(...RUNNER_OF_PROJECT)
+        .given(...GIVEN.project)
+        .given(...GIVEN.runner)
         .uponReceiving('a runner deleting itself')
         .withRequest('DELETE', '/api/v1/runners/delete', (b) => b.headers(JSON_REQUEST).jsonBody({ token: runnerToken() }))
         .willRespondWith(200, (b) => b.headers({ 'Content-Type': JSON_CONTENT_TYPE }).jsonBody(like({ id: integer(1) })))

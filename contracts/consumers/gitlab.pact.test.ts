@@ -4,7 +4,8 @@
 // Driven through the GitlabClient it would ship.
 import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
 import { GitlabClient, type PushData } from '../../src/clients';
-import { checkAgainstCommitted, consumerPact, isoTimestamp, JSON_CONTENT_TYPE, transportFor } from '../support/pact';
+import { STATE } from '../../src/pact/state-names';
+import { checkAgainstCommitted, consumerPact, GIVEN, isoTimestamp, JSON_CONTENT_TYPE, transportFor } from '../support/pact';
 
 const { like, eachLike, integer, string, boolean, fromProviderState } = MatchersV3;
 
@@ -28,8 +29,6 @@ const USER_QUERY = {
 const ACCEPT = { Accept: 'application/json' };
 const JSON_REQUEST = { 'Content-Type': 'application/json', Accept: 'application/json' };
 const JSON_RESPONSE = { 'Content-Type': JSON_CONTENT_TYPE };
-const PROJECT_STATE = ['a CI project exists', { default_ref: 'master' }] as const;
-const FREE_GITLAB_PROJECT = 'a GitLab project without a CI project exists';
 const projectPath = (suffix = '') => fromProviderState(`/api/v1/projects/\${projectId}${suffix}`, `/api/v1/projects/${PROJECT_ID}${suffix}`);
 
 /** A CI project as GitLab reads it back (the fields of the docs' example, typed). */
@@ -73,7 +72,7 @@ describe('gitlab -> gitlab-ci-api', () => {
   it('creates a CI project for a GitLab project (201)', () =>
     pact
       .addInteraction()
-      .given(FREE_GITLAB_PROJECT)
+      .given(STATE.freeGitlabProject)
       .uponReceiving('a request to create a CI project')
       .withRequest('POST', '/api/v1/projects', (b) =>
         b
@@ -102,7 +101,7 @@ describe('gitlab -> gitlab-ci-api', () => {
   it('reads a CI project (200)', () =>
     pact
       .addInteraction()
-      .given(...PROJECT_STATE)
+      .given(...GIVEN.project)
       .uponReceiving('a request to read a CI project')
       .withRequest('GET', projectPath(), (b) => b.query(USER_QUERY).headers(ACCEPT))
       .willRespondWith(200, (b) => b.headers(JSON_RESPONSE).jsonBody(project()))
@@ -113,7 +112,7 @@ describe('gitlab -> gitlab-ci-api', () => {
   it('updates a CI project (200)', () =>
     pact
       .addInteraction()
-      .given(...PROJECT_STATE)
+      .given(...GIVEN.project)
       .uponReceiving('a request to update a CI project')
       .withRequest('PUT', projectPath(), (b) => b.query(USER_QUERY).headers(JSON_REQUEST).jsonBody({ default_ref: 'stable' }))
       .willRespondWith(200, (b) => b.headers(JSON_RESPONSE).jsonBody(project({ default_ref: 'stable' })))
@@ -124,7 +123,7 @@ describe('gitlab -> gitlab-ci-api', () => {
   it('removes a CI project (200)', () =>
     pact
       .addInteraction()
-      .given(...PROJECT_STATE)
+      .given(...GIVEN.project)
       .uponReceiving('a request to remove a CI project')
       .withRequest('DELETE', projectPath(), (b) => b.query(USER_QUERY).headers(ACCEPT))
       .willRespondWith(200, (b) => b.headers(JSON_RESPONSE).jsonBody(like({ id: integer(PROJECT_ID) })))
@@ -135,8 +134,8 @@ describe('gitlab -> gitlab-ci-api', () => {
   it('links a runner of another project to a CI project (201)', () =>
     pact
       .addInteraction()
-      .given(...PROJECT_STATE)
-      .given('a runner of another CI project exists')
+      .given(...GIVEN.project)
+      .given(STATE.otherRunner)
       .uponReceiving('a request to link a runner to a CI project')
       .withRequest(
         'POST',
@@ -151,8 +150,8 @@ describe('gitlab -> gitlab-ci-api', () => {
   it('unlinks a runner from a CI project (200)', () =>
     pact
       .addInteraction()
-      .given(...PROJECT_STATE)
-      .given('a runner is registered for the project', { tag_list: 'pact' })
+      .given(...GIVEN.project)
+      .given(...GIVEN.runner)
       .uponReceiving('a request to unlink a runner from a CI project')
       .withRequest(
         'DELETE',
@@ -167,7 +166,7 @@ describe('gitlab -> gitlab-ci-api', () => {
   it('reports a push with the project token and gets the commit with its pending builds (201)', () =>
     pact
       .addInteraction()
-      .given(...PROJECT_STATE)
+      .given(...GIVEN.project)
       .uponReceiving('a push of a commit to a CI project')
       .withRequest('POST', '/api/v1/commits', (b) =>
         b.headers(JSON_REQUEST).jsonBody({
@@ -196,8 +195,8 @@ describe('gitlab -> gitlab-ci-api', () => {
   it('creates the CI project of a fork (201)', () =>
     pact
       .addInteraction()
-      .given(...PROJECT_STATE)
-      .given(FREE_GITLAB_PROJECT)
+      .given(...GIVEN.project)
+      .given(STATE.freeGitlabProject)
       .uponReceiving('a request to create the CI project of a fork')
       .withRequest('POST', '/api/v1/forks', (b) =>
         b

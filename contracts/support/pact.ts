@@ -15,8 +15,16 @@ import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
 import { SpecificationVersion } from '@pact-foundation/pact/src/v3/types';
 import { HttpClient } from '../../src/http/client';
 import { comparePactFiles, PACTS_DIR, pactFileName } from '../../src/pact/files';
+import { STATE } from '../../src/pact/state-names';
 
-export const PROVIDER = 'gitlab-ci-api';
+const PROVIDER = 'gitlab-ci-api';
+
+/** The provider states most interactions start from, with the params the pacts record. */
+export const GIVEN = {
+  project: [STATE.project, { default_ref: 'master' }],
+  runner: [STATE.runner, { tag_list: 'pact' }],
+  pendingBuild: [STATE.pushed, { ref: 'master', tags: 'pact' }],
+} as const;
 
 export interface ConsumerPact {
   pact: PactV4;

@@ -14,7 +14,7 @@ const STATUS_TEXT: Record<number, string> = {
   405: 'Method Not Allowed', 409: 'Conflict', 422: 'Unprocessable', 500: 'Server Error',
 };
 
-export function describeStatus(status: number): string {
+function describeStatus(status: number): string {
   return `${status}${STATUS_TEXT[status] ? ` ${STATUS_TEXT[status]}` : ''}`;
 }
 

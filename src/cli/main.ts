@@ -1,22 +1,24 @@
 // The command line of gitlab-ci-conformance (see README). Each command lives in src/cli/commands/ and
 // loads what it needs lazily, so that `serve` does not pay for Jest and `rules` not for a server.
 import { Command, CommanderError } from 'commander';
+import { CREDENTIAL_VARIABLES } from '../report/evidence/secrets';
 import { consoleRedactor } from '../report/redact';
-import { CannotRunError, EXIT, installCrashGuards, oneLine, UsageError } from './errors';
+import { TOOL } from '../tool';
+import { CannotRunError, EXIT, oneLine, UsageError } from '../errors';
+import { installCrashGuards } from './errors';
 import { registerCommands } from './commands';
-
-/** Environment variables that hold secrets: known to the console's redactor before anything runs. */
-const SECRET_VARIABLES = ['GITLAB_CI_PRIVATE_TOKEN', 'GITLAB_CI_DEVELOPER_TOKEN', 'GITLAB_CI_OUTSIDER_TOKEN', 'GITLAB_CI_REGISTRATION_TOKEN'];
 
 /** How long the process may linger after its command ended (a stray socket or timer): then it exits. */
 const EXIT_GRACE_MS = 2_000;
 
-for (const variable of SECRET_VARIABLES) consoleRedactor.add(process.env[variable]);
+// Environment variables that hold secrets: known to the console's redactor before anything runs.
+for (const variable of Object.values(CREDENTIAL_VARIABLES)) consoleRedactor.add(process.env[variable]);
 const guards = installCrashGuards(consoleRedactor);
 
 async function main(argv: string[]): Promise<number> {
-  const program = new Command('gitlab-ci-conformance')
+  const program = new Command(TOOL.name)
     .description('Conformance suite for the GitLab CI API v1')
+    .version(TOOL.version, '--version', 'print the version of gitlab-ci-conformance')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(consoleRedactor.text(commanderError(s))) })
     .showHelpAfterError(false);

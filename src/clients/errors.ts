@@ -3,7 +3,7 @@
 // sent is redacted from that message, so the error can be logged or reported as it is.
 import type { ApiResponse } from '../http/types';
 
-export const REDACTED = '[REDACTED]';
+const REDACTED = '[REDACTED]';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -26,7 +26,7 @@ export class ApiError extends Error {
   }
 }
 
-export function redact(text: string, secrets: Array<string | undefined>): string {
+function redact(text: string, secrets: Array<string | undefined>): string {
   let out = text;
   for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);
   return out;

@@ -85,12 +85,22 @@ export class GitlabClient {
   }
 }
 
+/**
+ * The credentials of authentication #1 as parts of a request: the private token in the query (or the
+ * PRIVATE-TOKEN header) and the GitLab url. The one place they are written.
+ */
+export function userAuth(user: UserCredentials): Pick<ApiRequest, 'query' | 'headers'> {
+  return user.tokenIn === 'header'
+    ? { query: { url: user.gitlabUrl }, headers: { 'PRIVATE-TOKEN': user.privateToken } }
+    : { query: { private_token: user.privateToken, url: user.gitlabUrl } };
+}
+
 /** Adds the credentials of authentication #1 to a request. */
 export function withUserAuth(request: ApiRequest, user: UserCredentials): ApiRequest {
-  const inHeader = user.tokenIn === 'header';
+  const auth = userAuth(user);
   return {
     ...request,
-    query: { ...request.query, ...(inHeader ? {} : { private_token: user.privateToken }), url: user.gitlabUrl },
-    headers: { Accept: 'application/json', ...request.headers, ...(inHeader ? { 'PRIVATE-TOKEN': user.privateToken } : {}) },
+    query: { ...request.query, ...auth.query },
+    headers: { Accept: 'application/json', ...request.headers, ...auth.headers },
   };
 }

@@ -2,6 +2,6 @@
 // Each runs over any Transport: HttpClient in production, the Pact mock server in consumer tests.
 export * from './types';
 export { ApiError } from './errors';
-export { RunnerClient, type RunnerClientOptions, type Registration, type BuildRequestResult, type BuildUpdateResult, type VerifyResult } from './runner-client';
-export { GitlabClient, type UserCredentials, withUserAuth } from './gitlab-client';
+export { RunnerClient, type RunnerClientOptions } from './runner-client';
+export { GitlabClient, type UserCredentials, userAuth } from './gitlab-client';
 export { DashboardClient } from './dashboard-client';

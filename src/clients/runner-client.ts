@@ -12,6 +12,11 @@ export interface RunnerClientOptions {
   info?: RunnerInfo;
   /** How updateBuild encodes its body: `form` like the Ruby runner (default), `json` like the Go runner. */
   updateEncoding?: BodyEncoding;
+  /**
+   * Whether paths carry the .json suffix, as both real runners send them (default). The suites' own
+   * state set-up sends plain paths: their set-up must not depend on what rule JSON-SUFFIX checks.
+   */
+  jsonSuffix?: boolean;
 }
 
 export interface Registration {
@@ -53,7 +58,7 @@ export class RunnerClient {
       ...(registration.tags !== undefined ? { tag_list: registration.tags.join(',') } : {}),
       ...this.infoField(),
     };
-    const request: ApiRequest = { method: 'POST', path: '/runners/register.json', headers: JSON_HEADERS, body };
+    const request: ApiRequest = { method: 'POST', path: this.path('/runners/register'), headers: JSON_HEADERS, body };
     const response = await this.api.send(request);
     if (response.status !== 201) throw this.error(request, response, [registration.token]);
     const runner = expectJson(label(request), response, [registration.token]) as Runner;
@@ -64,7 +69,7 @@ export class RunnerClient {
   /** POST /builds/register.json: 201 a build to run, 404 nothing to do, 403 the token is not (or no longer) valid. */
   async requestBuild(): Promise<BuildRequestResult> {
     const token = this.requireToken();
-    const request: ApiRequest = { method: 'POST', path: '/builds/register.json', headers: JSON_HEADERS, body: { ...this.infoField(), token } };
+    const request: ApiRequest = { method: 'POST', path: this.path('/builds/register'), headers: JSON_HEADERS, body: { ...this.infoField(), token } };
     const response = await this.api.send(request);
     switch (response.status) {
       case 201:
@@ -88,7 +93,7 @@ export class RunnerClient {
       state,
       ...(trace !== undefined ? { trace } : {}),
     };
-    const request: ApiRequest = { method: 'PUT', path: `/builds/${buildId}.json`, headers: JSON_HEADERS, body, encoding };
+    const request: ApiRequest = { method: 'PUT', path: this.path(`/builds/${buildId}`), headers: JSON_HEADERS, body, encoding };
     const response = await this.api.send(request);
     switch (response.status) {
       case 200:
@@ -120,6 +125,10 @@ export class RunnerClient {
     const response = await this.api.send(request);
     if (response.status !== 200) throw this.error(request, response, [token]);
     expectJson(label(request), response, [token]);
+  }
+
+  private path(plain: string): string {
+    return this.options.jsonSuffix === false ? plain : `${plain}.json`;
   }
 
   private infoField(): { info?: RunnerInfo } {

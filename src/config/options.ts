@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 import { consoleRedactor } from '../report/redact';
 import { DEFAULTS, PROFILES, parsePositiveInt, parseUrlOption, secretsOf, type Profile, type RunConfig } from './run-config';
 

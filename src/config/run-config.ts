@@ -1,6 +1,6 @@
 // Configuration of a run, read in one place: command-line options first, then the environment
 // (PRODUCT.md lists both). Everything downstream receives a RunConfig and never reads process.env itself.
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 
 export const PROFILES = ['strict', 'gitlab-ci-8.0'] as const;
 export type Profile = (typeof PROFILES)[number];

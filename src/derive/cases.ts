@@ -1,7 +1,7 @@
 // Where cases are derived: the description + rule catalog become a list of test cases per operation.
 // Pure data in, pure data out; the generator writes the result into suites/ and the suite runtime
 // (src/suite/) runs each case by its family.
-import type { ApiDescription, AuthMethod, CaseFamily, HttpMethod, Operation, Rule } from '../spec/types';
+import type { ApiDescription, AuthMethod, CaseFamily, CheckFamily, HttpMethod, Operation, Rule } from '../spec/types';
 import { HTTP_METHODS } from '../spec/types';
 import { operationLabel } from '../spec/load';
 
@@ -36,119 +36,147 @@ export interface SuiteFileSpec {
   operations: OperationCases[];
 }
 
-/** The order a certification runs in, one suite file per resource page of the docs. */
-export const SUITE_ORDER = ['projects', 'runners', 'commits', 'builds', 'forks'] as const;
+/**
+ * What derivation needs to know of an operation beyond the description: the operations table
+ * (src/scenarios/operations.ts), handed in by the generator.
+ */
+export interface CaseKnowledge {
+  /** The field a 422 check spoils. */
+  invalid?: { field: string };
+  /** For an operation a user calls: who answers its documented 403. */
+  forbiddenUser?: 'developer' | 'outsider';
+}
+
+export type KnowledgeOf = (operationId: string) => CaseKnowledge;
 
 export function successStatus(op: Pick<Operation, 'method'>): number {
   return op.method === 'POST' ? 201 : 200;
 }
 
-export function deriveSuites(description: ApiDescription): SuiteFileSpec[] {
+/**
+ * One suite file per tag of the description, in the order of its `tags` list (one resource page of the
+ * docs each). An operation whose tag is not listed, or a listed tag without operations, is an error: an
+ * operation must never drop out of the run unnoticed.
+ */
+export function deriveSuites(description: ApiDescription, knowledge: KnowledgeOf): SuiteFileSpec[] {
+  const tags = (description.document.tags ?? []).map((t) => t.name);
+  const unlisted = description.operations.filter((op) => !tags.includes(op.tag));
+  if (unlisted.length) {
+    throw new Error(`the tag of ${unlisted.map((op) => `${op.operationId} (${op.tag})`).join(', ')} is not in the description's tags list: no suite file would run it`);
+  }
   const rules = new Map(description.catalog.rules.map((r) => [r.id, r]));
-  return SUITE_ORDER.map((tag, index) => ({
-    name: `${String(index + 1).padStart(2, '0')}_${tag}`,
-    tag,
-    operations: description.operations
-      .filter((op) => op.tag === tag)
-      .map((op) => ({
+  return tags.map((tag, index) => {
+    const operations = description.operations.filter((op) => op.tag === tag);
+    if (!operations.length) throw new Error(`the description's tag ${tag} has no operation: its suite file would run nothing`);
+    return {
+      name: `${String(index + 1).padStart(2, '0')}_${tag}`,
+      tag,
+      operations: operations.map((op) => ({
         operationId: op.operationId,
         label: operationLabel(op),
         cases: op.rules.flatMap((id) => {
           const rule = rules.get(id);
           if (!rule) throw new Error(`${op.operationId} names rule ${id}, which is not in the catalog`);
-          return casesFor(rule, op, description);
+          return casesFor({ rule, op, description, knowledge: knowledge(op.operationId) });
         }),
       })),
-  }));
+    };
+  });
 }
 
-function casesFor(rule: Rule, op: Operation, description: ApiDescription): CaseSpec[] {
-  const label = operationLabel(op);
-  const ok = successStatus(op);
-  const make = (variant: string, title: string, params: CaseParams = {}, expect = rule.expect ?? [ok], needs: Prerequisite[] = []): CaseSpec => ({
-    id: `${op.operationId}:${rule.id}${variant ? `:${variant}` : ''}`,
-    rule: rule.id,
-    // consumer-contract rules return before any case is made (see the switch below).
-    family: rule.family as CaseFamily,
+interface Derivation {
+  rule: Rule;
+  op: Operation;
+  description: ApiDescription;
+  knowledge: CaseKnowledge;
+}
+
+type Make = (variant: string, title: string, params?: CaseParams, expect?: number[], needs?: Prerequisite[]) => CaseSpec;
+
+/** What every family's cases are made with: the case maker and the wording of expectations. */
+interface Wording {
+  make: Make;
+  label: string;
+  /** The rule's expected statuses, or the operation's success status. */
+  exp: number[];
+  ok: number;
+}
+
+function casesFor(d: Derivation): CaseSpec[] {
+  const ok = successStatus(d.op);
+  const make: Make = (variant, title, params = {}, expect = d.rule.expect ?? [ok], needs = []) => ({
+    id: `${d.op.operationId}:${d.rule.id}${variant ? `:${variant}` : ''}`,
+    rule: d.rule.id,
+    // consumer-contract rules make no case (see FAMILY_CASES).
+    family: d.rule.family as CaseFamily,
     title,
     expect,
     params,
     needs,
   });
-  const should = (expect: number[]) => `should yield ${expect.join(' or ')}`;
-  const exp = rule.expect ?? [ok];
-
-  switch (rule.family) {
-    case 'response-json':
-    case 'response-schema': {
-      const what = rule.family === 'response-json' ? 'is JSON with Content-Type application/json' : 'matches the schema of its status';
-      return documentedStatuses(op).map((status) =>
-        make(String(status), `${label} answering ${status}: the body ${what}`, { status }, [status], prerequisitesForStatus(op, status)),
-      );
-    }
-    case 'json-suffix':
-      return [make('', `${label} with the .json suffix should answer like the plain path`)];
-    case 'form-body':
-      return [make('', `${label} with a form-encoded body ${should([ok])} like JSON`)];
-    case 'success-status':
-    case 'created-resource':
-    case 'modified-resource':
-    case 'delete-removes':
-    case 'delete-idempotent-repeat':
-    case 'delete-idempotent-never-existed':
-    case 'commit-not-duplicated':
-    case 'pagination':
-    case 'nothing-to-build':
-    case 'build-handed-out-once':
-    case 'build-update-assigned':
-      return [make('', `${label}: ${lowerFirst(rule.title)} (${should(exp)})`)];
-    case 'required-attribute':
-      return requiredAttributes(op).map((name) => make(name, `${label} without ${name} ${should(exp)}`, { omit: name }));
-    case 'unknown-id':
-      return op.parameters
-        .filter((p) => p.in === 'path')
-        .map((p) => make(p.name, `${label} with an unknown ${p.name} ${should(exp)}`, { unknown: p.name }));
-    case 'auth-before-existence':
-      return [make('', `${label} with an invalid credential and an unknown id ${should(authFailureStatus(op))}, not 404`, {}, authFailureStatus(op))];
-    case 'method-not-allowed':
-      return unsupportedMethods(op, description).map((method) =>
-        make(method, `${method} ${op.path} ${should(exp)}`, { method }),
-      );
-    case 'conflict':
-      return ['name', 'gitlab_id'].map((field) =>
-        make(field, `${label} with a ${field} another CI project has ${should(exp)}`, { field }),
-      );
-    case 'unprocessable': {
-      const field = op.operationId === 'updateBuild' ? 'state' : 'name';
-      return [make(field, `${label} with an invalid ${field} value ${should(exp)}`, { field })];
-    }
-    case 'malformed-input':
-      return [
-        make('bad-json', `${label} with a body that is not JSON ${should(exp)}`, { body: 'bad-json' }),
-        make('wrong-type', `${label} with an attribute of the wrong type ${should(exp)}`, { body: 'wrong-type' }),
-      ];
-    case 'no-server-error':
-      return (['huge', 'empty', 'unknown-fields'] as const).map((kind) =>
-        make(kind, `${label} with ${kind.replace('-', ' ')} values should not yield a 5xx`, { input: kind }, []),
-      );
-    case 'consumer-contract':
-      // Verified by the Pact provider verification (src/pact), one check per pact interaction.
-      return [];
-    case 'auth-accepted':
-      return authAcceptedCases(rule, op, make, ok);
-    case 'auth-rejected': {
-      // The scenario needs to know which credential to spoil and how.
-      const spoil: Make = (variant, title, params = {}, expect, needs) =>
-        make(variant, title, { auth: rule.auth as string, variant: rule.variant as string, ...params }, expect, needs);
-      return authRejectedCases(rule, op, spoil, should);
-    }
-  }
+  return FAMILY_CASES[d.rule.family](d, { make, label: operationLabel(d.op), exp: d.rule.expect ?? [ok], ok });
 }
 
-type Make = (variant: string, title: string, params?: CaseParams, expect?: number[], needs?: Prerequisite[]) => CaseSpec;
+const should = (expect: number[]) => `should yield ${expect.join(' or ')}`;
 
-function authAcceptedCases(rule: Rule, op: Operation, make: Make, ok: number): CaseSpec[] {
-  const label = operationLabel(op);
+/** One case stating the rule's title. */
+const single = (d: Derivation, w: Wording) => [w.make('', `${w.label}: ${lowerFirst(d.rule.title)} (${should(w.exp)})`)];
+
+/** A case per documented status, checking the body of that answer. */
+const perStatus = (what: string) => (d: Derivation, w: Wording) =>
+  documentedStatuses(d.op).map((status) =>
+    w.make(String(status), `${w.label} answering ${status}: the body ${what}`, { status }, [status], prerequisitesForStatus(d.op, d.knowledge, status)),
+  );
+
+/** How each family of rules becomes cases. */
+const FAMILY_CASES: Record<CheckFamily, (d: Derivation, w: Wording) => CaseSpec[]> = {
+  'response-json': perStatus('is JSON with Content-Type application/json'),
+  'response-schema': perStatus('matches the schema of its status'),
+  'json-suffix': (_d, w) => [w.make('', `${w.label} with the .json suffix should answer like the plain path`)],
+  'form-body': (_d, w) => [w.make('', `${w.label} with a form-encoded body ${should([w.ok])} like JSON`)],
+  'success-status': single,
+  'created-resource': single,
+  'modified-resource': single,
+  'delete-removes': single,
+  'delete-idempotent-repeat': single,
+  'delete-idempotent-never-existed': single,
+  'commit-not-duplicated': single,
+  pagination: single,
+  'nothing-to-build': single,
+  'build-handed-out-once': single,
+  'build-update-assigned': single,
+  'required-attribute': (d, w) => requiredAttributes(d.op).map((name) => w.make(name, `${w.label} without ${name} ${should(w.exp)}`, { omit: name })),
+  'unknown-id': (d, w) =>
+    d.op.parameters.filter((p) => p.in === 'path').map((p) => w.make(p.name, `${w.label} with an unknown ${p.name} ${should(w.exp)}`, { unknown: p.name })),
+  'auth-before-existence': (d, w) => {
+    const expect = authFailureStatus(d.op);
+    return [w.make('', `${w.label} with an invalid credential and an unknown id ${should(expect)}, not 404`, {}, expect)];
+  },
+  'method-not-allowed': (d, w) => unsupportedMethods(d.op, d.description).map((method) => w.make(method, `${method} ${d.op.path} ${should(w.exp)}`, { method })),
+  conflict: (_d, w) => ['name', 'gitlab_id'].map((field) => w.make(field, `${w.label} with a ${field} another CI project has ${should(w.exp)}`, { field })),
+  unprocessable: (d, w) => {
+    const field = invalidFieldOf(d);
+    return [w.make(field, `${w.label} with an invalid ${field} value ${should(w.exp)}`, { field })];
+  },
+  'malformed-input': (_d, w) => [
+    w.make('bad-json', `${w.label} with a body that is not JSON ${should(w.exp)}`, { body: 'bad-json' }),
+    w.make('wrong-type', `${w.label} with an attribute of the wrong type ${should(w.exp)}`, { body: 'wrong-type' }),
+  ],
+  'no-server-error': (_d, w) =>
+    (['huge', 'empty', 'unknown-fields'] as const).map((kind) => w.make(kind, `${w.label} with ${kind.replace('-', ' ')} values should not yield a 5xx`, { input: kind }, [])),
+  // Verified by the Pact provider verification (src/pact), one check per pact interaction.
+  'consumer-contract': () => [],
+  'auth-accepted': (d, w) => authAcceptedCases(d.rule, w.make, w.label, w.ok),
+  'auth-rejected': (d, w) => {
+    // The scenario needs to know which credential to spoil and how.
+    const spoil: Make = (variant, title, params = {}, expect, needs) =>
+      w.make(variant, title, { auth: d.rule.auth as string, variant: d.rule.variant as string, ...params }, expect, needs);
+    return authRejectedCases(d.rule, w.label, spoil);
+  },
+};
+
+
+function authAcceptedCases(rule: Rule, make: Make, label: string, ok: number): CaseSpec[] {
   switch (rule.id) {
     case 'AUTH-USER-QUERY':
       return [make('', `${label} with the user token in the query and url ${'should yield ' + ok}`, { userForm: 'query' })];
@@ -171,13 +199,7 @@ const OTHER_KINDS: Record<AuthMethod, string[]> = {
   runner: ['registration', 'project', 'user'],
 };
 
-function authRejectedCases(
-  rule: Rule,
-  op: Operation,
-  make: Make,
-  should: (e: number[]) => string,
-): CaseSpec[] {
-  const label = operationLabel(op);
+function authRejectedCases(rule: Rule, label: string, make: Make): CaseSpec[] {
   const method = rule.auth as AuthMethod;
   const exp = rule.expect ?? [];
   switch (rule.variant) {
@@ -228,10 +250,20 @@ function documentedStatuses(op: Operation): number[] {
     .sort((a, b) => a - b);
 }
 
-/** A status only reachable with an optional credential is skipped without it. */
-function prerequisitesForStatus(op: Operation, status: number): Prerequisite[] {
-  const managedByUser = op.auth.some((a) => a.method === 'user') && op.auth.length === 1;
-  return status === 403 && managedByUser ? [op.operationId === 'getProject' ? 'outsider-token' : 'developer-token'] : [];
+/**
+ * A status only reachable with an optional credential is skipped without it: the 403 of an operation
+ * whose first credential is the user's comes from a user without the rights (the operations table says
+ * which one).
+ */
+function prerequisitesForStatus(op: Operation, knowledge: CaseKnowledge, status: number): Prerequisite[] {
+  if (status !== 403 || op.auth[0]?.method !== 'user') return [];
+  if (!knowledge.forbiddenUser) throw new Error(`${op.operationId} documents 403, but src/scenarios/operations.ts does not say who answers it`);
+  return [`${knowledge.forbiddenUser}-token`];
+}
+
+function invalidFieldOf(d: Derivation): string {
+  if (!d.knowledge.invalid) throw new Error(`${d.op.operationId} has rule ${d.rule.id}, but src/scenarios/operations.ts gives no invalid value for it`);
+  return d.knowledge.invalid.field;
 }
 
 /**

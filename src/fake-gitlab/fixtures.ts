@@ -3,10 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const FIXTURE_DIR = path.resolve(__dirname, '..', '..', 'fixtures', 'gitlab');
+const FIXTURE_DIR = path.resolve(__dirname, '..', '..', 'fixtures', 'gitlab');
 
 export type UserRole = 'maintainer' | 'developer' | 'outsider';
-export const USER_ROLES: readonly UserRole[] = ['maintainer', 'developer', 'outsider'];
 
 /** GitLab access levels. */
 export const ACCESS = { guest: 10, reporter: 20, developer: 30, master: 40, owner: 50 } as const;
@@ -71,46 +70,48 @@ function fill(template: unknown, vars: Record<string, string>): unknown {
   return template;
 }
 
-/** Project n of a range of projects.json, in the GitLab API v3 shape. */
-function projectOf(
-  range: ProjectRange,
-  n: number,
-  { template, byRole, host, web }: { template: Record<string, unknown>; byRole: Map<UserRole, FakeUser>; host: string; web: string },
-): FakeProject {
+/** The projects of one range of projects.json, filled from the template. */
+function projectsOfRange(range: ProjectRange, template: Record<string, unknown>, byRole: Map<UserRole, FakeUser>, at: { host: string; web: string }): FakeProject[] {
+  const { host, web } = at;
+  const projects: FakeProject[] = [];
   const nsOwner = byRole.get(range.namespace.owner_role);
   const owner = byRole.get(range.owner);
-  const name = range.name.replace('{n}', String(n));
-  const pathWithNamespace = `${range.namespace.path}/${name}`;
-  const access = new Map<number, number>();
-  for (const [role, level] of Object.entries(range.access)) {
-    const user = byRole.get(role as UserRole);
-    if (user && level) access.set(user.id, level);
-  }
-  const base = fill(template, { n: String(n), host, web, path_with_namespace: pathWithNamespace }) as Record<string, unknown>;
-  return {
-    id: n,
-    ownerRole: range.owner,
-    access,
-    json: {
+  for (let n = range.from; n <= range.to; n++) {
+    const name = range.name.replace('{n}', String(n));
+    const pathWithNamespace = `${range.namespace.path}/${name}`;
+    const vars = { n: String(n), host, web, path_with_namespace: pathWithNamespace };
+    const access = new Map<number, number>();
+    for (const [role, level] of Object.entries(range.access)) {
+      const user = byRole.get(role as UserRole);
+      if (user && level) access.set(user.id, level);
+    }
+    const base = fill(template, vars) as Record<string, unknown>;
+    projects.push({
       id: n,
-      description: range.description.replace('{n}', String(n)),
-      ...base,
-      owner: owner ? { id: owner.id, name: owner.name, created_at: owner.json.created_at } : null,
-      name,
-      name_with_namespace: `${range.namespace.name} / ${name}`,
-      path: name,
-      path_with_namespace: pathWithNamespace,
-      namespace: {
-        id: range.namespace.id,
-        name: range.namespace.name,
-        path: range.namespace.path,
-        description: range.namespace.description,
-        owner_id: nsOwner?.id ?? null,
-        created_at: base.created_at,
-        updated_at: base.created_at,
+      ownerRole: range.owner,
+      access,
+      json: {
+        id: n,
+        description: range.description.replace('{n}', String(n)),
+        ...base,
+        owner: owner ? { id: owner.id, name: owner.name, created_at: owner.json.created_at } : null,
+        name,
+        name_with_namespace: `${range.namespace.name} / ${name}`,
+        path: name,
+        path_with_namespace: pathWithNamespace,
+        namespace: {
+          id: range.namespace.id,
+          name: range.namespace.name,
+          path: range.namespace.path,
+          description: range.namespace.description,
+          owner_id: nsOwner?.id ?? null,
+          created_at: base.created_at,
+          updated_at: base.created_at,
+        },
       },
-    },
-  };
+    });
+  }
+  return projects;
 }
 
 /** Builds the data set for a fake GitLab reachable at baseUrl (used in web and ssh urls). */
@@ -134,10 +135,7 @@ export function loadGitlabData(baseUrl: string): GitlabData {
   }));
   const byRole = new Map(users.map((u) => [u.role, u]));
 
-  const projects: FakeProject[] = [];
-  for (const range of projectsFile.ranges) {
-    for (let n = range.from; n <= range.to; n++) projects.push(projectOf(range, n, { template: projectsFile.template, byRole, host, web }));
-  }
+  const projects = projectsFile.ranges.flatMap((range) => projectsOfRange(range, projectsFile.template, byRole, { host, web }));
   return {
     users,
     usersByToken: new Map(users.map((u) => [u.private_token, u])),

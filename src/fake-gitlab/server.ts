@@ -93,7 +93,7 @@ function withPermissions(project: FakeProject, user: FakeUser): Record<string, u
 }
 
 /** Answers one request of the GitLab API v3 subset (pure: data in, reply out). */
-export function answer(data: GitlabData, method: string, url: URL, headers: http.IncomingHttpHeaders): Reply {
+function answer(data: GitlabData, method: string, url: URL, headers: http.IncomingHttpHeaders): Reply {
   const path = url.pathname.replace(/\/+$/, '');
   if (!path.startsWith('/api/v3/')) return NOT_FOUND;
   if (method !== 'GET' && method !== 'HEAD') return msg(405, '405 Method Not Allowed');

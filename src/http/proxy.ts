@@ -33,7 +33,9 @@ export interface ProxyOptions {
   target: string;
   /** Answers the response to send back; undefined keeps the upstream one. May be async. */
   rewrite?: (request: ProxiedRequest, response: ProxiedResponse) => ProxiedResponse | undefined | void | Promise<ProxiedResponse | undefined | void>;
-  /** Takes over the whole exchange (then `rewrite` is not used). */
+  /** Edits the request before it is forwarded; undefined keeps it. */
+  rewriteRequest?: (request: ProxiedRequest) => ProxiedRequest | undefined | void;
+  /** Takes over the whole exchange (then `rewrite` and `rewriteRequest` are not used). */
   exchange?: Exchange;
   host?: string;
   port?: number;
@@ -52,7 +54,9 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const forward = forwarder(new URL(options.target));
   const exchange: Exchange =
-    options.exchange ?? (async (request, send) => {
+    options.exchange ??
+    (async (received, send) => {
+      const request = options.rewriteRequest?.(received) ?? received;
       const upstream = await send(request);
       return (await options.rewrite?.(request, upstream)) ?? upstream;
     });

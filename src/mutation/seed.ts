@@ -1,51 +1,51 @@
-// Data a staging server already holds before a run: CI projects of other users and of the same user on
+// Data a staging server already holds before a run: CI projects of another user and of the same user on
 // other GitLab projects, shared and specific runners, commits with builds in every state, a deleted
-// runner. Seeded through the domain (the server is in this process), never through the suite.
-import crypto from 'node:crypto';
-import type { PushInput } from '../server/domain';
+// runner. Seeded through the target's API with the suite's own fixtures (src/state/fixtures.ts), as the
+// fake GitLab's users: the outsider on the GitLab projects it owns (2001-2002), the maintainer on the
+// last two of its own (1001-1060). It is someone else's data: the seeding never removes it, and a run
+// must leave it exactly as it was (test/mutation/conforming.test.ts).
+import type { UserRole } from '../fake-gitlab';
+import { HttpClient } from '../http/client';
 import type { RunningReferenceStack } from '../server';
+import { Fixtures, type Scope } from '../state/fixtures';
+import { GitlabIdPool } from '../state/gitlab-id-pool';
+import { Naming } from '../state/naming';
 
-/** GitLab projects the seed takes: the outsider's two, and the last two of the maintainer's 1001..1060. */
-export const SEEDED_GITLAB_IDS = [2001, 2002, 1059, 1060];
-
-function push(message: string, ciYamlFile?: string): PushInput {
-  const sha = crypto.randomBytes(20).toString('hex');
-  return {
-    before: '0000000000000000000000000000000000000000',
-    sha,
-    ref: 'refs/heads/main',
-    commits: [{ id: sha, message, authorName: 'Someone Else', authorEmail: 'someone@staging.example' }],
-    ciYamlFile,
-  };
+/** The fixtures of one user of the fake GitLab on the GitLab projects given; their scope is never closed. */
+function seeder(stack: RunningReferenceStack, role: UserRole, gitlabIds: number[]): Scope {
+  const api = new HttpClient({ baseUrl: `${stack.url}/api/v1`, timeoutMs: 10_000, concurrency: 1 });
+  return new Fixtures({
+    api,
+    user: { privateToken: stack.users[role], gitlabUrl: stack.gitlabUrl },
+    naming: new Naming('staging', role),
+    gitlabIds: new GitlabIdPool(gitlabIds),
+    claimTimeoutMs: 0,
+  }).scope();
 }
 
-export function seedStagingData(stack: RunningReferenceStack): void {
-  const store = stack.store;
-  const project = (gitlabId: number, owner: string) =>
-    store.createProject({
-      name: `${owner} / existing-${gitlabId}`,
-      gitlabId,
-      path: `${owner}/existing-${gitlabId}`,
-      sshUrlToRepo: `git@gitlab.staging.example:${owner}/existing-${gitlabId}.git`,
-      defaultRef: 'main',
-    });
-  const [outsiderA, outsiderB, mine, alsoMine] = [project(2001, 'outsider'), project(2002, 'outsider'), project(1059, 'conformance'), project(1060, 'conformance')];
+export async function seedStagingData(stack: RunningReferenceStack): Promise<void> {
+  const outsider = seeder(stack, 'outsider', [2001, 2002]);
+  const maintainer = seeder(stack, 'maintainer', [1059, 1060]);
+  const outsiderA = await outsider.createProject('main');
+  const outsiderB = await outsider.createProject('main');
+  const mine = await maintainer.createProject('main');
+  const alsoMine = await maintainer.createProject('main');
+  // A push as GitLab sends it; `ci_yaml_file` undefined: GitLab found no CI configuration (the default job).
+  const push = (scope: Scope, ciYamlFile: string | undefined) => ({ ...scope.fixtures.pushData({ ref: 'main' }), ci_yaml_file: ciYamlFile });
 
   // Runners: a shared one without tags, specific ones (one linked to two projects), one deleted.
-  store.registerRunner(store.registrationToken, { description: 'shared runner of staging', tags: [] });
-  const specific = store.registerRunner(outsiderA.token, { description: 'docker runner of the outsider', tags: ['docker'] });
-  store.linkRunner(mine.id, specific.id);
-  const busy = store.registerRunner(mine.token, { description: 'runner of the maintainer', tags: [] });
-  store.deleteRunner(store.registerRunner(outsiderB.token, { description: 'a runner removed last week' }).token);
+  await outsider.runner().register({ token: stack.registrationToken, description: 'shared runner of staging', tags: [] });
+  const specific = await outsider.registerRunner(outsiderA, ['docker']);
+  await maintainer.linkRunner(mine, specific);
+  const busy = await maintainer.registerRunner(mine, []);
+  await outsider.runner((await outsider.registerRunner(outsiderB, [])).token).delete();
 
   // Commits with builds: pending (untagged and tagged), running, finished.
-  store.createCommit(outsiderA, push('pending, untagged'));
-  store.createCommit(outsiderB, push('pending, tagged', 'build:\n  script: make\n  tags: [docker]\ntest:\n  script: make test\n'));
-  store.createCommit(mine, push('will be running'));
-  const running = store.requestBuild(busy);
-  store.createCommit(alsoMine, push('finished', 'lint:\n  script: make lint\n'));
-  store.linkRunner(alsoMine.id, busy.id);
-  const finished = store.requestBuild(busy);
-  if (!running || !finished) throw new Error('seed: the seeded runner could not take the seeded builds');
-  store.updateBuild(busy, finished.id, { state: 'success', trace: 'ok' });
+  await outsider.pushCommit(outsiderA, push(outsider, undefined));
+  await outsider.pushCommit(outsiderB, push(outsider, 'build:\n  script: make\n  tags: [docker]\ntest:\n  script: make test\n'));
+  await maintainer.pushCommit(mine, push(maintainer, undefined));
+  await maintainer.takeBuild(busy.token);
+  await maintainer.pushCommit(alsoMine, push(maintainer, 'lint:\n  script: make lint\n'));
+  await maintainer.linkRunner(alsoMine, busy);
+  await maintainer.finishBuild(busy.token, await maintainer.takeBuild(busy.token), 'success', 'ok');
 }

@@ -54,7 +54,7 @@ export interface LoadedPact {
   pact: PactFile;
 }
 
-export function readPact(file: string): PactFile {
+function readPact(file: string): PactFile {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as PactFile;
 }
 
@@ -69,7 +69,7 @@ export function loadPacts(dir = PACTS_DIR): LoadedPact[] {
 }
 
 /** A pact without what varies between machines and library versions (metadata.pactRust, metadata.pactJs). */
-export function normalizePact(pact: PactFile): PactFile {
+function normalizePact(pact: PactFile): PactFile {
   const metadata = { ...(pact.metadata ?? {}) };
   delete metadata.pactRust;
   delete metadata.pactJs;
@@ -100,7 +100,7 @@ export function comparePacts(committed: PactFile, generated: PactFile): string[]
 }
 
 /** JSON with sorted keys, so that key order never counts as a difference. */
-export function stable(value: unknown): string {
+function stable(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))

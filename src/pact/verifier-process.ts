@@ -4,6 +4,7 @@
 // reach the console), and the Verifier of @pact-foundation/pact loads an ESM-only proxy dependency
 // that Jest cannot load. The child's output is captured and only its JSON results come back.
 import { spawn } from 'node:child_process';
+import { NOT_SENT_STOPPING } from '../http/client';
 
 export interface VerifierJob {
   pactFile: string;
@@ -56,7 +57,8 @@ const jobs = JSON.parse(process.env.PACT_VERIFY_JOBS);
 })().finally(() => process.disconnect());
 `;
 
-export async function runVerifier(jobs: VerifierJob[]): Promise<{ outcomes: VerifierOutcome[]; output: string }> {
+/** `stop`: aborted when the run is stopping; the verifier is ended at once, its pacts not verified. */
+export async function runVerifier(jobs: VerifierJob[], stop?: AbortSignal): Promise<{ outcomes: VerifierOutcome[]; output: string }> {
   const env: NodeJS.ProcessEnv = {};
   // Only what the verifier needs: no broker settings (they would add the broker's pacts to the local
   // ones) and no PACT_DESCRIPTION / PACT_PROVIDER_STATE filters from the caller's shell.
@@ -64,7 +66,7 @@ export async function runVerifier(jobs: VerifierJob[]): Promise<{ outcomes: Veri
   env.PACT_DO_NOT_TRACK = 'true';
   env.PACT_CORE_MODULE = require.resolve('@pact-foundation/pact-core');
   env.PACT_VERIFY_JOBS = JSON.stringify(jobs);
-  const child = spawn(process.execPath, ['-e', CHILD], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = spawn(process.execPath, ['-e', CHILD], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], signal: stop });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString('utf8')));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
@@ -77,12 +79,13 @@ export async function runVerifier(jobs: VerifierJob[]): Promise<{ outcomes: Veri
     }
   });
   const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
+    child.once('error', (error) => (stop?.aborted ? resolve(null) : reject(error)));
     child.once('exit', (c) => resolve(c));
   });
   for (const job of jobs) {
     if (!outcomes.some((o) => o.pactFile === job.pactFile)) {
-      outcomes.push({ pactFile: job.pactFile, error: `the Pact verifier process ended (exit code ${code}) before it verified this pact` });
+      const why = stop?.aborted ? NOT_SENT_STOPPING : `the Pact verifier process ended (exit code ${code}) before it verified this pact`;
+      outcomes.push({ pactFile: job.pactFile, error: why });
     }
   }
   return { outcomes, output };

@@ -1,27 +1,34 @@
 // Pact provider verification against ANY target: every interaction of every pact in contracts/pacts is
 // replayed against the target, after its provider states were set up through the target's own API
-// (states.ts, with the typed clients), and everything they and the replayed request created is removed
-// again, whatever the outcome. Returns data (one entry per interaction); printing is the caller's job.
+// (states.ts, with the fixtures of src/state), and everything they and the replayed request created is
+// removed again, whatever the outcome. Returns data (one entry per interaction); printing is the caller's job.
 //
 //   verifier (child process) ──replayed requests──> recorder proxy ──> target /api/v1
 //            └──state change calls──> state server ──typed clients──> target /api/v1
 //
-// The recorder proxy notes what the replayed requests created (a registered runner, a CI project, a
-// fork, a link) so that it is removed too, and the tokens it saw, so that none reaches a result.
+// The recorder proxy hands what the replayed requests created to the fixtures, which record what is
+// the run's own (src/state/resources.ts) so that it is removed too, and notes the tokens it saw, so
+// that none reaches a result.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CannotRunError } from '../cli/errors';
+import { CannotRunError } from '../errors';
 import { apiBase, secretsOf, type RunConfig } from '../config/run-config';
 import { jsonOf, startProxy, type ProxiedRequest, type ProxiedResponse } from '../http/proxy';
-import { HttpClient } from '../http/client';
-import { Redactor } from '../report/redact';
+import { HttpClient, STOP_FILE_VARIABLE } from '../http/client';
+import { secretVariables, type Evidence } from '../report/evidence';
+import { Redactor, tokensIn } from '../report/redact';
+import { Fixtures, type Leftover } from '../state/fixtures';
 import { discoverGitlabProjectIds } from '../state/gitlab-discovery';
+import { GitlabIdPool } from '../state/gitlab-id-pool';
 import type { Ledger } from '../state/ledger';
+import { Naming } from '../state/naming';
+import { describeResource } from '../state/resources';
 import { loadPacts, PACTS_DIR, type PactInteraction, type PactFile } from './files';
-import { NEEDS_REGISTRATION_TOKEN, removeCreated, Scope, stateHandlers, type StateEnvironment, type StateValues } from './states';
+import { ReplayRecorder } from './replays';
+import { Interaction, isProviderState, PROVIDER_STATES, type StateValues } from './states';
 import { runVerifier, type VerifierJson } from './verifier-process';
 
 export type InteractionStatus = 'passed' | 'failed' | 'skipped';
@@ -38,6 +45,8 @@ export interface InteractionResult {
   /** Why it was skipped, or why it failed beyond the mismatches (a state that could not be set up). */
   reason?: string;
   durationMs?: number;
+  /** Of a failed interaction: the replayed request, the provider's answer, the state set-up it used. */
+  evidence?: Evidence;
 }
 
 export interface VerificationResult {
@@ -55,7 +64,7 @@ export interface VerificationResult {
 export interface VerifyPactsOptions {
   /** Where the pacts are; default contracts/pacts. */
   pactDir?: string;
-  /** The run's ledger, when the verification is part of a run (see StateEnvironment). */
+  /** The run's ledger, when the verification is part of a run: what the states create is also removed by the run's sweep. */
   ledger?: Pick<Ledger, 'created' | 'removed'>;
   /** Only the pacts of these consumers. */
   consumers?: string[];
@@ -76,78 +85,8 @@ export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions
   const redactor = new Redactor(secretsOf(config));
   const pacts = loadPacts(options.pactDir ?? PACTS_DIR).filter(({ pact }) => !options.consumers || options.consumers.includes(pact.consumer.name));
   const results = new Map<PactInteraction, InteractionResult>();
-  const plans: Array<{ file: string; pact: PactFile; run: PactInteraction[] }> = [];
-
-  for (const { file, pact } of pacts) {
-    const run: PactInteraction[] = [];
-    for (const interaction of pact.interactions) {
-      const result = newResult(pact, interaction);
-      results.set(interaction, result);
-      const unknown = result.states.filter((s) => !(s in stateHandlers));
-      if (unknown.length > 0) {
-        Object.assign(result, { status: 'failed', reason: `no handler for the provider state ${unknown.map((s) => `"${s}"`).join(', ')} (add it to src/pact/states.ts)` });
-      } else if (!config.registrationToken && result.states.some((s) => NEEDS_REGISTRATION_TOKEN.has(s))) {
-        Object.assign(result, { status: 'skipped', reason: 'needs the runners registration token (--registration-token or GITLAB_CI_REGISTRATION_TOKEN)' });
-      } else {
-        run.push(interaction);
-      }
-    }
-    if (run.length > 0) plans.push({ file, pact, run });
-  }
-
-  const cleanupFailures: string[] = [];
-  let verifierOutput = '';
-  if (plans.length > 0) {
-    const api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency });
-    const pool = await gitlabIdsFor(config, options, api);
-    const env: StateEnvironment = {
-      api,
-      privateToken: config.privateToken,
-      gitlabUrl: config.gitlabUrl,
-      registrationToken: config.registrationToken,
-      runId: config.runId,
-      takeGitlabId: () => pool.shift(),
-      releaseGitlabId: (id) => void (pool.includes(id) || pool.push(id)),
-      onSecret: (s) => redactor.add(s),
-      ledger: options.ledger,
-    };
-    const session = new StateSession(env, { privateToken: config.privateToken, gitlabUrl: config.gitlabUrl }, redactor);
-    const recorder = await startProxy({ target: config.target, rewrite: (req, res) => void session.record(req, res) });
-    const stateServer = await startStateServer(session);
-    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pact-verify-'));
-    try {
-      const jobs = plans.map((plan, k) => {
-        const pactFile = path.join(workDir, `${k}-${path.basename(plan.file)}`);
-        fs.writeFileSync(pactFile, JSON.stringify({ ...plan.pact, interactions: plan.run }));
-        return { pactFile, providerBaseUrl: recorder.url, providerStatesSetupUrl: stateServer.url, timeoutMs: config.timeoutMs, logLevel: options.logLevel ?? 'error' };
-      });
-      const { outcomes, output } = await runVerifier(jobs);
-      verifierOutput = redactor.text(output.replace(/\x1b\[[0-9;]*m/g, ''));
-      const scopes = session.scopes;
-      const planned = plans.flatMap((p) => p.run);
-      // The verifier replays interactions one after the other in pact order and calls the state server
-      // for each of their states (or once with "" when there is none): the k-th scope is the k-th
-      // interaction. Checked, so that a state failure is never pinned on the wrong interaction.
-      const attributable = scopes.length === planned.length && planned.every((i, k) => sameStates(i, scopes[k].states));
-      plans.forEach((plan, k) => {
-        const outcome = outcomes.find((o) => o.pactFile === jobs[k].pactFile);
-        for (const interaction of plan.run) {
-          const result = results.get(interaction)!;
-          applyOutcome(result, interaction, outcome?.json, outcome?.error ?? 'the verifier gave no result', redactor);
-          const scope = attributable ? scopes[planned.indexOf(interaction)] : undefined;
-          if (scope?.failure) {
-            result.status = 'failed';
-            result.reason = `a provider state could not be set up: ${scope.failure}`;
-          }
-        }
-      });
-    } finally {
-      cleanupFailures.push(...(await session.finish()));
-      await Promise.all([recorder.close(), stateServer.close()]);
-      fs.rmSync(workDir, { recursive: true, force: true });
-    }
-  }
-
+  const plans = planInteractions(config, pacts, results);
+  const replayed = plans.length > 0 ? await replay(config, options, plans, results, redactor) : { cleanupFailures: [], verifierOutput: '' };
   const interactions = [...results.values()];
   return {
     target: config.target,
@@ -159,9 +98,122 @@ export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions
       skipped: interactions.filter((r) => r.status === 'skipped').length,
     },
     interactions,
-    cleanupFailures: cleanupFailures.map((f) => redactor.text(f)),
-    verifierOutput,
+    cleanupFailures: replayed.cleanupFailures.map((f) => redactor.text(f)),
+    verifierOutput: replayed.verifierOutput,
   };
+}
+
+/** The pacts to replay, each with the interactions that can run; the others get their result now. */
+type Plan = { file: string; pact: PactFile; run: PactInteraction[] };
+
+function planInteractions(config: RunConfig, pacts: Array<{ file: string; pact: PactFile }>, results: Map<PactInteraction, InteractionResult>): Plan[] {
+  const plans: Plan[] = [];
+  for (const { file, pact } of pacts) {
+    const run: PactInteraction[] = [];
+    for (const interaction of pact.interactions) {
+      const result = newResult(pact, interaction);
+      results.set(interaction, result);
+      const unknown = result.states.filter((s) => !isProviderState(s));
+      if (unknown.length > 0) {
+        Object.assign(result, { status: 'failed', reason: `no handler for the provider state ${unknown.map((s) => `"${s}"`).join(', ')} (add it to src/pact/states.ts)` });
+      } else if (!config.registrationToken && result.states.some((s) => isProviderState(s) && PROVIDER_STATES[s].needsRegistrationToken)) {
+        Object.assign(result, { status: 'skipped', reason: 'needs the runners registration token (--registration-token or GITLAB_CI_REGISTRATION_TOKEN)' });
+      } else {
+        run.push(interaction);
+      }
+    }
+    if (run.length > 0) plans.push({ file, pact, run });
+  }
+  return plans;
+}
+
+/**
+ * Replays the planned interactions with the verifier against the recorder proxy, their states set up
+ * by the state server, and removes what they created whatever happens.
+ */
+async function replay(
+  config: RunConfig,
+  options: VerifyPactsOptions,
+  plans: Plan[],
+  results: Map<PactInteraction, InteractionResult>,
+  redactor: Redactor,
+): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
+  const replays = new ReplayRecorder(config.target, secretVariables(config));
+  const session = await StateSession.start(config, options, redactor, replays);
+  const recorder = await startProxy({
+    target: config.target,
+    rewriteRequest: (req) => void replays.received(req),
+    rewrite: (req, res) => {
+      replays.answered(req, res);
+      session.record(req, res);
+    },
+  });
+  const stateServer = await startStateServer(session);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pact-verify-'));
+  const cleanupFailures: string[] = [];
+  const stopping = watchStopFile();
+  try {
+    const jobs = plans.map((plan, k) => {
+      const pactFile = path.join(workDir, `${k}-${path.basename(plan.file)}`);
+      fs.writeFileSync(pactFile, JSON.stringify({ ...plan.pact, interactions: plan.run }));
+      return { pactFile, providerBaseUrl: recorder.url, providerStatesSetupUrl: stateServer.url, timeoutMs: config.timeoutMs, logLevel: options.logLevel ?? 'error' };
+    });
+    const { outcomes, output } = await runVerifier(jobs, stopping.signal);
+    plans.forEach((plan, k) => {
+      const outcome = outcomes.find((o) => o.pactFile === jobs[k].pactFile);
+      for (const interaction of plan.run) applyOutcome(results.get(interaction)!, interaction, outcome?.json, outcome?.error ?? 'the verifier gave no result', redactor);
+    });
+    blameStateFailures(plans, session.interactions, results);
+    attachEvidence(plans, replays, results, redactor);
+    return { cleanupFailures, verifierOutput: redactor.text(output.replace(/\x1b\[[0-9;]*m/g, '')) };
+  } finally {
+    stopping.dispose();
+    cleanupFailures.push(...(await session.finish()));
+    await Promise.all([recorder.close(), stateServer.close()]);
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Aborted when the run is told to stop (its stop file appears): the verifier replays through the
+ * recorder, which does not read the stop file, so it is ended instead; else what it registered after
+ * the run's sweep read the ledger would stay on the target.
+ */
+function watchStopFile(): { signal?: AbortSignal; dispose(): void } {
+  const file = process.env[STOP_FILE_VARIABLE];
+  if (!file) return { dispose: () => undefined };
+  const controller = new AbortController();
+  const timer = setInterval(() => fs.existsSync(file) && controller.abort(), 100);
+  timer.unref();
+  return { signal: controller.signal, dispose: () => clearInterval(timer) };
+}
+
+/**
+ * The verifier replays interactions one after the other in pact order and calls the state server for
+ * each of their states (or once with "" when there is none): the k-th interaction seen is the k-th
+ * planned. Checked, so that a state failure is never pinned on the wrong interaction.
+ */
+function blameStateFailures(plans: Plan[], seen: Interaction[], results: Map<PactInteraction, InteractionResult>): void {
+  const planned = plans.flatMap((p) => p.run);
+  const attributable = seen.length === planned.length && planned.every((i, k) => sameStates(i, seen[k].states));
+  if (!attributable) return;
+  planned.forEach((interaction, k) => {
+    if (!seen[k].failure) return;
+    const result = results.get(interaction)!;
+    result.status = 'failed';
+    result.reason = `a provider state could not be set up: ${seen[k].failure}`;
+  });
+}
+
+/** The replayed request and the provider's answer of every failed interaction (one replay per interaction, in order: checked). */
+function attachEvidence(plans: Plan[], replays: ReplayRecorder, results: Map<PactInteraction, InteractionResult>, redactor: Redactor): void {
+  const planned = plans.flatMap((p) => p.run);
+  const inOrder = replays.replays.length === planned.length && planned.every((i, k) => i.request.method === replays.replays[k].request.method);
+  if (!inOrder) return;
+  planned.forEach((interaction, k) => {
+    const result = results.get(interaction)!;
+    if (result.status === 'failed') result.evidence = replays.evidence(k, redactor);
+  });
 }
 
 function newResult(pact: PactFile, interaction: PactInteraction): InteractionResult {
@@ -219,79 +271,93 @@ async function gitlabIdsFor(config: RunConfig, options: VerifyPactsOptions, api:
   }
 }
 
-/** The provider-state side of a verification: one Scope per interaction, in order. */
+/** The provider-state side of a verification: one Interaction per replayed interaction, in order, over the fixtures. */
 class StateSession {
-  readonly scopes: Scope[] = [];
-  private current: Scope | undefined;
+  readonly interactions: Interaction[] = [];
+  private current: Interaction | undefined;
   private active = 0;
   private readonly failures: string[] = [];
 
-  constructor(
-    private readonly env: StateEnvironment,
+  private constructor(
+    private readonly fixtures: Fixtures,
     private readonly base: StateValues,
+    private readonly registrationToken: string | undefined,
     private readonly redactor: Redactor,
   ) {}
 
+  static async start(config: RunConfig, options: VerifyPactsOptions, redactor: Redactor, replays: ReplayRecorder): Promise<StateSession> {
+    const api = new HttpClient({
+      baseUrl: apiBase(config.target),
+      timeoutMs: config.timeoutMs,
+      concurrency: config.concurrency,
+      onExchange: (request, outcome) => {
+        // Tokens the states come to know (projects, runners) are secrets too.
+        if ('status' in outcome) for (const token of tokensIn(outcome.body)) redactor.add(token);
+        replays.onExchange(request, outcome);
+      },
+    });
+    const user = { privateToken: config.privateToken, gitlabUrl: config.gitlabUrl };
+    const fixtures = new Fixtures({
+      api,
+      user,
+      naming: new Naming(config.runId),
+      gitlabIds: new GitlabIdPool(await gitlabIdsFor(config, options, api)),
+      // One interaction at a time: nothing frees an id while a state waits for one.
+      claimTimeoutMs: 0,
+      ledger: options.ledger,
+    });
+    return new StateSession(fixtures, user, config.registrationToken, redactor);
+  }
+
   async change(action: string, state: string, params: Record<string, unknown>): Promise<StateValues> {
-    if (action === 'setup') {
-      if (this.active === 0) {
-        this.current = new Scope(this.base, (resource) => this.env.ledger?.created(resource));
-        this.scopes.push(this.current);
-      }
-      this.active += 1;
-      const scope = this.current!;
-      scope.states.push(state);
-      if (!scope.failure) {
-        try {
-          Object.assign(scope.values, (await stateHandlers[state]?.setup(this.env, scope, params)) ?? {});
-        } catch (error) {
-          scope.failure = this.redactor.text(`"${state}": ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-      return scope.values;
-    }
+    if (action === 'setup') return this.setup(state, params);
     if (action === 'teardown' && this.active > 0) {
       this.active -= 1;
       if (this.active === 0 && this.current) {
-        this.failures.push(...(await removeCreated(this.env, this.current)));
+        this.failures.push(...(await removeWhatItCreated(this.current)));
         this.current = undefined;
       }
     }
     return {};
   }
 
-  /** Notes what a replayed request created and the tokens in its answer. */
+  private async setup(state: string, params: Record<string, unknown>): Promise<StateValues> {
+    if (this.active === 0) {
+      this.current = new Interaction(this.base, this.fixtures.scope());
+      this.interactions.push(this.current);
+    }
+    this.active += 1;
+    const interaction = this.current!;
+    interaction.states.push(state);
+    if (!interaction.failure && isProviderState(state)) {
+      try {
+        Object.assign(interaction.values, (await PROVIDER_STATES[state].setup(interaction, params, this.registrationToken)) ?? {});
+      } catch (error) {
+        interaction.failure = this.redactor.text(`"${state}": ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return interaction.values;
+  }
+
+  /** Hands what a replayed request created to the fixtures (they keep what is the run's own); notes its tokens. */
   record(request: ProxiedRequest, response: ProxiedResponse): void {
-    const body = jsonOf(response) as Record<string, unknown> | unknown[] | undefined;
-    harvestTokens(body, (t) => this.redactor.add(t));
-    if (request.method !== 'POST' || response.status < 200 || response.status >= 300 || !body || Array.isArray(body)) return;
-    const scope = this.current;
-    if (!scope) return;
-    const p = request.path.replace(/^\/api\/v1/, '').replace(/\.json$/, '');
-    const link = /^\/projects\/(\d+)\/runners\/(\d+)$/.exec(p);
-    // A runner is removed by its token: recorded even when the rest of the answer is wrong.
-    if (p === '/runners/register' && typeof body.token === 'string') scope.add({ kind: 'runner', id: typeof body.id === 'number' ? body.id : undefined, token: body.token });
-    else if ((p === '/projects' || p === '/forks') && typeof body.id === 'number') {
-      scope.add({ kind: 'project', id: body.id, gitlabId: typeof body.gitlab_id === 'number' ? body.gitlab_id : undefined });
-    } else if (link) scope.add({ kind: 'link', projectId: Number(link[1]), runnerId: Number(link[2]) });
+    const body = jsonOf(response);
+    for (const token of tokensIn(body)) this.redactor.add(token);
+    if (!this.current) return;
+    this.fixtures.record({ method: request.method, path: request.path.replace(/^\/api\/v1/, '') }, { status: response.status, body }, this.current.scope);
   }
 
   /** Removes whatever is left (an interrupted verification); answers every removal that failed. */
   async finish(): Promise<string[]> {
-    if (this.current) this.failures.push(...(await removeCreated(this.env, this.current)));
+    if (this.current) this.failures.push(...(await removeWhatItCreated(this.current)));
     this.current = undefined;
     return this.failures;
   }
 }
 
-function harvestTokens(value: unknown, add: (token: string) => void): void {
-  if (Array.isArray(value)) value.forEach((v) => harvestTokens(v, add));
-  else if (value && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) {
-      if (/token/i.test(key) && typeof inner === 'string') add(inner);
-      else harvestTokens(inner, add);
-    }
-  }
+async function removeWhatItCreated(interaction: Interaction): Promise<string[]> {
+  const left: Leftover[] = await interaction.scope.close();
+  return left.map(({ resource, why }) => `could not remove ${describeResource(resource)}: ${why}`);
 }
 
 /** The endpoint the verifier calls to set up and tear down provider states. */

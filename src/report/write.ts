@@ -1,28 +1,56 @@
-// Where results are reported: junit.xml (for CI), report.json (PRODUCT.md's shape) and a self-contained
-// report.html, all written at the end of a run (also a partial run after a signal).
+// Where results are reported: junit.xml (for CI), report.json (PRODUCT.md's shape, spec/report.schema.json)
+// and a self-contained report.html, all written at the end of a run (also a partial run after a signal).
 import fs from 'node:fs';
 import path from 'node:path';
 import junit from 'junit-report-builder';
+import type { RunConfig } from '../config/run-config';
+import { readCatalog } from '../spec/files';
+import type { RuleCatalog } from '../spec/types';
+import { exchangeText, sourceText } from './explain';
 import { renderHtml } from './html';
+import { runMetadata, type RunMetadata } from './metadata';
 import type { Redactor } from './redact';
-import type { CheckResult } from './results';
+import type { CheckResult, CheckSource } from './results';
 import { summarize, type Summary } from './summary';
 
-export interface RunReport {
-  target: string;
-  profile: string;
+export interface RunReport extends RunMetadata {
   startedAt: string;
   durationMs: number;
   summary: Summary;
   /** Resources the run created and could not remove: for a person to remove by hand. */
   leftBehind: string[];
   interrupted?: string;
+  /** In a stable order: by suite file, operation, rule, id. */
   checks: CheckResult[];
 }
 
-export function buildReport(fields: Omit<RunReport, 'summary'>): RunReport {
-  return { ...fields, summary: summarize(fields.checks) };
+export interface RunOutcomeFields {
+  startedAt: string;
+  durationMs: number;
+  leftBehind: string[];
+  interrupted?: string;
+  checks: CheckResult[];
 }
+
+export function buildReport(config: RunConfig, fields: RunOutcomeFields, catalog: RuleCatalog = readCatalog()): RunReport {
+  const sources = sourcesOf(catalog);
+  const checks = [...fields.checks].map((c) => ({ ...c, source: c.source ?? sources.get(c.rule) })).sort(byPlace);
+  const { startedAt, durationMs, leftBehind, interrupted } = fields;
+  return { ...runMetadata(config), startedAt, durationMs, summary: summarize(checks), leftBehind, ...(interrupted ? { interrupted } : {}), checks };
+}
+
+/** The doc sentence of every rule, its page named as the catalog names it, and the decision where there is one. */
+function sourcesOf(catalog: RuleCatalog): Map<string, CheckSource> {
+  return new Map(
+    catalog.rules.map((rule) => [
+      rule.id,
+      { ...rule.source, page: catalog.sources[rule.source.page] ?? rule.source.page, ...(rule.decision ? { decision: rule.decision.trim() } : {}) },
+    ]),
+  );
+}
+
+const byPlace = (a: CheckResult, b: CheckResult): number =>
+  (a.suite ?? '').localeCompare(b.suite ?? '') || a.operation.localeCompare(b.operation) || a.rule.localeCompare(b.rule) || a.id.localeCompare(b.id);
 
 export function writeReports(dir: string, report: RunReport, redactor: Redactor): string[] {
   const safe = redactor.value(report);
@@ -36,6 +64,21 @@ export function writeReports(dir: string, report: RunReport, redactor: Redactor)
   return Object.keys(files).map((name) => path.join(dir, name));
 }
 
+/** What ties the report to what produced it, as JUnit <properties> of every suite. */
+function properties(report: RunReport): Array<[string, string]> {
+  return [
+    ['tool', report.tool.name],
+    ['tool.version', report.tool.version],
+    ['description.sha256', report.description.sha256],
+    ['description.rulesSha256', report.description.rulesSha256],
+    ['runId', report.runId],
+    ['seed', String(report.seed)],
+    ['profile', report.profile],
+    ['target', report.target],
+    ...Object.entries(report.options).flatMap(([name, value]): Array<[string, string]> => (value === undefined ? [] : [[`options.${name}`, Array.isArray(value) ? value.join(',') : String(value)]])),
+  ];
+}
+
 function renderJunit(report: RunReport): string {
   const builder = junit.newBuilder();
   const suites = new Map<string, ReturnType<typeof builder.testSuite>>();
@@ -43,17 +86,30 @@ function renderJunit(report: RunReport): string {
     let suite = suites.get(check.operation);
     if (!suite) {
       suite = builder.testSuite().name(check.operation);
+      for (const [name, value] of properties(report)) suite.property(name, value);
       suites.set(check.operation, suite);
     }
     const testCase = suite.testCase().className(check.rule).name(`[${check.rule}] ${check.title}`);
     if (check.durationMs !== undefined) testCase.time(check.durationMs / 1000);
     if (check.status === 'failed') {
-      testCase.failure(check.reason ?? 'failed');
+      testCase.failure(check.reason ?? 'failed', check.rule).stacktrace(failureText(check));
       if (check.evidence) testCase.standardOutput(JSON.stringify(check.evidence, null, 2));
     } else if (check.status === 'skipped') {
       testCase.skipped();
-      testCase.standardOutput(`skipped: ${check.reason ?? ''}`);
+      testCase.standardOutput([`skipped: ${check.reason ?? ''}`, ...sourceText(check)].join('\n'));
     }
   }
   return builder.build();
+}
+
+/** The <failure> text: why, the doc sentence, a replay, and the deciding exchange. */
+function failureText(check: CheckResult): string {
+  const evidence = check.evidence;
+  return [
+    check.reason ?? 'failed',
+    '',
+    ...sourceText(check),
+    ...(evidence?.curl ? ['', 'Reproduce (README, "Reproduce a failure"):', evidence.curl] : []),
+    ...(evidence ? ['', `Deciding exchange${evidence.exchanges.length ? ` (after ${evidence.exchanges.length} earlier ones, in system-out)` : ''}:`, exchangeText(evidence)] : []),
+  ].join('\n');
 }

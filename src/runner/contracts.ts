@@ -1,5 +1,6 @@
 // The Pact provider verification as part of a run: one check per pact interaction, under the rule
 // CONSUMER-CONTRACT, reported like every other check.
+import path from 'node:path';
 import type { RunConfig } from '../config/run-config';
 import { loadPacts, PACTS_DIR } from '../pact/files';
 import { verifyPacts } from '../pact/verify';
@@ -7,8 +8,9 @@ import type { CheckResult } from '../report/results';
 import { loadDescription } from '../spec/load';
 import type { Ledger } from '../state/ledger';
 import { matchOperation } from '../spec/response-validator';
+import { PACKAGE_ROOT } from '../tool';
 
-export const CONTRACT_RULE = 'CONSUMER-CONTRACT';
+const CONTRACT_RULE = 'CONSUMER-CONTRACT';
 
 /** The consumer names of the committed pacts, which --only and --skip also accept. */
 export function consumerNames(): string[] {
@@ -16,7 +18,7 @@ export function consumerNames(): string[] {
 }
 
 /** Which consumers' pacts the run verifies under --only/--skip (none when the rule is deselected). */
-export function selectedConsumers(config: Pick<RunConfig, 'only' | 'skip'>): string[] {
+function selectedConsumers(config: Pick<RunConfig, 'only' | 'skip'>): string[] {
   const all = consumerNames();
   if (config.skip.includes(CONTRACT_RULE)) return [];
   const picked = config.only.length && !config.only.includes(CONTRACT_RULE) ? all.filter((c) => config.only.includes(c)) : all;
@@ -71,9 +73,9 @@ async function contractChecks(config: RunConfig, ledger?: Ledger): Promise<Check
   const consumers = selectedConsumers(config);
   if (!consumers.length) return [];
   const [description, verification] = await Promise.all([loadDescription(), verifyPacts(config, { consumers, ledger })]);
-  const pactRequests = new Map(
-    loadPacts(PACTS_DIR).flatMap(({ pact }) => pact.interactions.map((i) => [`${pact.consumer.name}\u0000${i.description}`, i.request] as const)),
-  );
+  const pacts = loadPacts(PACTS_DIR);
+  const pactRequests = new Map(pacts.flatMap(({ pact }) => pact.interactions.map((i) => [`${pact.consumer.name}\u0000${i.description}`, i.request] as const)));
+  const pactFiles = new Map(pacts.map(({ file, pact }) => [pact.consumer.name, path.relative(PACKAGE_ROOT, file).split(path.sep).join('/')]));
   const checks = verification.interactions.map((interaction): CheckResult => {
     const request = pactRequests.get(`${interaction.consumer}\u0000${interaction.description}`);
     const op = request ? matchOperation(description, request.method, request.path) : undefined;
@@ -81,10 +83,12 @@ async function contractChecks(config: RunConfig, ledger?: Ledger): Promise<Check
       id: `pact:${interaction.consumer}:${interaction.description}`,
       rule: CONTRACT_RULE,
       operation: op ? `${op.method} ${op.path}` : `${request?.method ?? '?'} ${request?.path ?? '?'}`,
+      suite: pactFiles.get(interaction.consumer),
       title: `${interaction.consumer}: ${interaction.description}${interaction.states.length ? ` (given ${interaction.states.join(', ')})` : ''}`,
       status: interaction.status,
       reason: [interaction.reason, ...interaction.mismatches].filter(Boolean).join(' ') || undefined,
       durationMs: interaction.durationMs,
+      evidence: interaction.evidence,
     };
   });
   if (verification.cleanupFailures.length) {

@@ -4,17 +4,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CannotRunError } from '../cli/errors';
+import { CannotRunError } from '../errors';
 import { apiBase, secretsOf, type RunConfig } from '../config/run-config';
 import { HttpClient, NOT_SENT_STOPPING, STOP_FILE_VARIABLE, TransportError } from '../http/client';
-import type { Transport } from '../http/types';
 import { consoleRedactor, Redactor } from '../report/redact';
 import { appendResult, readResults, type CheckResult } from '../report/results';
 import { failuresByRule } from '../report/summary';
 import { buildReport, writeReports, type RunReport } from '../report/write';
 import { discoverGitlabProjectIds } from '../state/gitlab-discovery';
-import { describeResource, Ledger, type Resource } from '../state/ledger';
-import { removeThroughApi } from '../state/world';
+import { Ledger } from '../state/ledger';
+import { Naming } from '../state/naming';
+import { describeResource, removeResource, type Resource } from '../state/resources';
+import { userAuth, type UserCredentials } from '../clients';
 import { HANDOFF_VARIABLE, type Handoff } from './handoff';
 import { shareRun, verifyContracts } from './contracts';
 import { runSuites } from './jest';
@@ -46,48 +47,18 @@ export async function certify(config: RunConfig, log: (line: string) => void): P
   await assertReachable(config, api);
   const gitlabProjectIds = config.gitlabProjectIds.length ? config.gitlabProjectIds : await findGitlabProjects(api, config);
 
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitlab-ci-conformance-'));
-  const stopFile = path.join(workDir, 'stop');
-  const key = Ledger.newKey();
-  const handoff: Handoff = {
-    config: { ...config, gitlabProjectIds },
-    ledgerFile: path.join(workDir, 'ledger'),
-    ledgerKey: key.toString('base64'),
-    resultsFile: path.join(workDir, 'results.jsonl'),
-  };
-  const ledger = new Ledger(handoff.ledgerFile, key);
-
-  // First signal: no new request leaves (the suites' clients see the stop file); once the requests in
-  // flight are over (each ends within --timeout), everything the ledger holds is removed and the partial
-  // reports are written, without waiting for the cases Jest still has to go through: they can send
-  // nothing. A second signal: exit at once, naming what is still on the target.
-  let interrupted: NodeJS.Signals | undefined;
-  let onStop: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => (onStop = resolve));
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) {
-      const left = ledger.outstanding().map(describeResource);
-      log(`${signal} again: exiting without finishing the clean-up.${left.length ? ` Still on the target, please remove by hand: ${left.join(', ')}` : ''}`);
-      process.exit(SIGNAL_EXIT[signal] ?? 1);
-    }
-    interrupted = signal;
-    fs.writeFileSync(stopFile, signal);
-    log(`\n${signal}: stopping; removing what the run created and writing the partial reports (${signal} again to exit at once)...`);
-    onStop();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const { workDir, stopFile, handoff, ledger } = prepareWorkDir(config, gitlabProjectIds);
+  const signals = watchSignals(ledger, stopFile, log);
   try {
-    if (!interrupted) {
-      const inFlightOver = stopped.then(() => new Promise((resolve) => setTimeout(resolve, config.timeoutMs + IN_FLIGHT_MARGIN_MS)));
+    if (!signals.interrupted) {
+      const inFlightOver = signals.stopped.then(() => new Promise((resolve) => setTimeout(resolve, config.timeoutMs + IN_FLIGHT_MARGIN_MS)));
       await Promise.race([runChecksSafely(config, handoff, ledger, stopFile, redactor), inFlightOver]);
     }
     const leftBehind = await sweep(api, config, ledger);
     // Checks that never sent their requests because of the signal did not run: they are not reported.
+    const interrupted = signals.interrupted;
     const checks = readResults(handoff.resultsFile).filter((c) => !(interrupted && c.reason?.includes(NOT_SENT_STOPPING)));
-    const report = buildReport({
-      target: config.target,
-      profile: config.profile,
+    const report = buildReport(config, {
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
       leftBehind,
@@ -99,12 +70,56 @@ export async function certify(config: RunConfig, log: (line: string) => void): P
     const exitCode = interrupted ? (SIGNAL_EXIT[interrupted] ?? 1) : report.summary.failed > 0 || leftBehind.length ? 1 : 0;
     return { report, exitCode };
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    signals.dispose();
     // Stopped, Jest may still be going through its cases: the stop file must outlive them.
-    if (interrupted) process.once('exit', () => fs.rmSync(workDir, { recursive: true, force: true }));
+    if (signals.interrupted) process.once('exit', () => fs.rmSync(workDir, { recursive: true, force: true }));
     else fs.rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** The run's private work directory: the stop file, the encrypted ledger, the results, the handoff to the suites. */
+function prepareWorkDir(config: RunConfig, gitlabProjectIds: number[]) {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitlab-ci-conformance-'));
+  const key = Ledger.newKey();
+  const handoff: Handoff = {
+    config: { ...config, gitlabProjectIds },
+    ledgerFile: path.join(workDir, 'ledger'),
+    ledgerKey: key.toString('base64'),
+    resultsFile: path.join(workDir, 'results.jsonl'),
+  };
+  return { workDir, stopFile: path.join(workDir, 'stop'), handoff, ledger: new Ledger(handoff.ledgerFile, key) };
+}
+
+/**
+ * First signal: no new request leaves (the suites' clients see the stop file); once the requests in
+ * flight are over (each ends within --timeout), everything the ledger holds is removed and the partial
+ * reports are written, without waiting for the cases Jest still has to go through: they can send
+ * nothing. A second signal: exit at once, naming what is still on the target.
+ */
+function watchSignals(ledger: Ledger, stopFile: string, log: (line: string) => void) {
+  let onStop: () => void = () => undefined;
+  const watch = {
+    interrupted: undefined as NodeJS.Signals | undefined,
+    stopped: new Promise<void>((resolve) => (onStop = resolve)),
+    dispose: () => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    },
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (watch.interrupted) {
+      const left = ledger.outstanding().map(describeResource);
+      log(`${signal} again: exiting without finishing the clean-up.${left.length ? ` Still on the target, please remove by hand: ${left.join(', ')}` : ''}`);
+      process.exit(SIGNAL_EXIT[signal] ?? 1);
+    }
+    watch.interrupted = signal;
+    fs.writeFileSync(stopFile, signal);
+    log(`\n${signal}: stopping; removing what the run created and writing the partial reports (${signal} again to exit at once)...`);
+    onStop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return watch;
 }
 
 /** Runs the suites and the Pact verification; whatever happens to them, the run goes on to its clean-up. */
@@ -162,20 +177,7 @@ async function findGitlabProjects(api: HttpClient, config: RunConfig): Promise<n
  * answering altogether, the rest is listed without waiting --timeout for each.
  */
 async function sweep(api: HttpClient, config: RunConfig, ledger: Ledger): Promise<string[]> {
-  // removeThroughApi answers only gone or not; this notes whether "not" was the target not answering.
-  const last: { transportFailure?: TransportError } = {};
-  const takeFailure = (): TransportError | undefined => {
-    const failure = last.transportFailure;
-    delete last.transportFailure;
-    return failure;
-  };
-  const watched: Transport = {
-    send: (request) =>
-      api.send(request).catch((error: unknown) => {
-        if (error instanceof TransportError) last.transportFailure = error;
-        throw error;
-      }),
-  };
+  const user = userOf(config);
   const failed = new Map<Resource, string>();
   let deadInARow = 0;
   let lastCause = '';
@@ -186,17 +188,16 @@ async function sweep(api: HttpClient, config: RunConfig, ledger: Ledger): Promis
         failed.set(resource, `not tried, the target no longer answers (${lastCause})`);
         continue;
       }
-      takeFailure();
-      const gone = await removeThroughApi(watched, config, resource);
-      const failure = takeFailure();
-      if (gone) {
+      const removal = await removeResource(api, user, resource);
+      const unanswered = 'error' in removal && removal.error instanceof TransportError ? removal.error : undefined;
+      if (removal.gone) {
         ledger.removed(resource);
         failed.delete(resource);
         deadInARow = 0;
       } else {
-        failed.set(resource, failure ? failure.reason : 'the server refused to remove it');
-        deadInARow = failure ? deadInARow + 1 : 0;
-        if (failure) lastCause = failure.reason;
+        failed.set(resource, unanswered ? unanswered.reason : 'the server refused to remove it');
+        deadInARow = unanswered ? deadInARow + 1 : 0;
+        if (unanswered) lastCause = unanswered.reason;
       }
     }
     if (failed.size === 0 || deadInARow >= SWEEP_GIVE_UP_AFTER) break;
@@ -208,27 +209,31 @@ async function sweep(api: HttpClient, config: RunConfig, ledger: Ledger): Promis
 
 /**
  * A creation whose answer never arrived (a timeout, a connection lost) may still have happened: its
- * project is not in the ledger. Every name the run gives contains its run id, so such projects are found
- * by name and removed; when the target cannot be asked, the report says what to look for.
+ * project is not in the ledger. Every name the run gives marks it as the run's (src/state/naming.ts), so
+ * such projects are found by name and removed; when the target cannot be asked, the report says what
+ * to look for.
  */
 async function sweepUnanswered(api: HttpClient, config: RunConfig, targetAnswers: boolean, listed: Set<number>): Promise<string[]> {
-  const marker = `-${config.runId}-`;
-  const ofThisRun = new RegExp(`(^|/ )(conformance|pact)${marker}`);
-  const hint = `CI projects whose name contains "${marker}" (created by requests that got no answer, if any): the target could not be asked`;
+  const naming = new Naming(config.runId);
+  const hint = `CI projects whose name contains "${naming.marker}" (created by requests that got no answer, if any): the target could not be asked`;
   if (!targetAnswers) return [hint];
-  const auth = { query: { private_token: config.privateToken, url: config.gitlabUrl } };
+  const user = userOf(config);
   try {
-    const listing = await api.send({ method: 'GET', path: '/projects', ...auth });
-    const ours = Array.isArray(listing.body) ? (listing.body as Array<{ id: number; name?: unknown; gitlab_id?: number }>).filter((p) => ofThisRun.test(String(p.name)) && !listed.has(p.id)) : [];
+    const listing = await api.send({ method: 'GET', path: '/projects', ...userAuth(user) });
+    const ours = Array.isArray(listing.body) ? (listing.body as Array<{ id: number; name?: unknown; gitlab_id?: number }>).filter((p) => naming.isOfRun(String(p.name)) && !listed.has(p.id)) : [];
     const left: string[] = [];
     for (const project of ours) {
-      const gone = await removeThroughApi(api, config, { kind: 'project', id: project.id, gitlabId: project.gitlab_id });
-      if (!gone) left.push(`${describeResource({ kind: 'project', id: project.id, gitlabId: project.gitlab_id })}: the server refused to remove it`);
+      const resource: Resource = { kind: 'project', id: project.id, gitlabId: project.gitlab_id };
+      if (!(await removeResource(api, user, resource)).gone) left.push(`${describeResource(resource)}: the server refused to remove it`);
     }
     return left;
   } catch {
     return [hint];
   }
+}
+
+function userOf(config: RunConfig): UserCredentials {
+  return { privateToken: config.privateToken, gitlabUrl: config.gitlabUrl };
 }
 
 function printSummary(report: RunReport, reportDir: string, log: (line: string) => void): void {

@@ -1,7 +1,8 @@
 // The target of `run` and `verify-pacts`, in one place: the configured server, or the embedded
 // reference server and fake GitLab started for the command (no --target) and stopped after it; and the
 // check that the target can be reached at all (exit 2 within seconds when it cannot).
-import { CannotRunError } from '../cli/errors';
+import { userAuth } from '../clients';
+import { CannotRunError } from '../errors';
 import { apiBase, type RunConfig } from '../config/run-config';
 import { HttpClient, TransportError } from '../http/client';
 import { probeConnection } from '../http/reachability';
@@ -46,7 +47,7 @@ export async function withTarget<T>(
 export async function assertReachable(config: RunConfig, api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: 1, obeysStop: false })): Promise<void> {
   try {
     await probeConnection(config.target, Math.min(CONNECT_PROBE_MS, config.timeoutMs));
-    await api.send({ method: 'GET', path: '/projects', query: { private_token: config.privateToken, url: config.gitlabUrl } });
+    await api.send({ method: 'GET', path: '/projects', ...userAuth({ privateToken: config.privateToken, gitlabUrl: config.gitlabUrl }) });
   } catch (error) {
     const cause = error instanceof TransportError ? error.reason : String(error);
     throw new CannotRunError(`target ${config.target} is unreachable: ${cause}`);

@@ -5,7 +5,8 @@ import type { CaseSpec } from '../derive/cases';
 import type { ApiRequest } from '../http/types';
 import type { Exchange } from '../checks';
 import type { Operation } from '../spec/types';
-import type { Scope, World } from '../state/world';
+import type { Scope } from '../state/fixtures';
+import type { World } from '../state/world';
 import type { Prepared } from './arrange';
 
 /** Validates a body against the schema the description gives for the operation and status. */

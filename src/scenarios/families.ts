@@ -17,10 +17,11 @@ import { removeParam, setParam, withEncoding, withJsonSuffix, withMethod, withRa
 import type { ApiRequest } from '../http/types';
 import type { AuthMethod, CaseFamily } from '../spec/types';
 import { fillPath, type Prepared } from './arrange';
+import { forbiddenUserOf, invalidValueOf, knowledgeOf, type IdKind } from './operations';
 import type { CaseContext, Scenario } from './context';
 
 /** An id no resource has: far above what any server hands out, below 2^31 for servers with 32-bit ids. */
-export function unknownId(): number {
+function unknownId(): number {
   return 2_100_000_000 + crypto.randomInt(40_000_000);
 }
 
@@ -29,31 +30,36 @@ export function unknownId(): number {
  * that is not the run's: a project id no GET finds, a runner id GET /runners does not list. Build ids
  * need no check: a runner can only ever touch its own builds.
  */
-async function confirmedUnknownId(ctx: CaseContext, prepared: Prepared, name: string): Promise<number> {
-  const auth = ctx.world.userAuth();
-  if (name === 'runner_id') {
-    const runners = await ctx.world.api.send({ method: 'GET', path: '/runners', ...auth });
+const CONFIRM_UNKNOWN: Record<IdKind, (ctx: CaseContext) => Promise<number>> = {
+  project: async (ctx) => {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const id = unknownId();
+      if ((await ctx.world.api.send({ method: 'GET', path: `/projects/${id}`, ...ctx.world.userAuth() })).status === 404) return id;
+    }
+    throw new Error('found no project id that GET /projects/:id answers 404 for; not sending a request that could change an existing project');
+  },
+  runner: async (ctx) => {
+    const runners = await ctx.world.api.send({ method: 'GET', path: '/runners', ...ctx.world.userAuth() });
     const taken = new Set(Array.isArray(runners.body) ? runners.body.map((r: { id: number }) => r.id) : []);
     let id = unknownId();
     while (taken.has(id)) id = unknownId();
     return id;
-  }
-  if (name === 'id' && prepared.pathTemplate.startsWith('/projects/')) {
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      const id = unknownId();
-      if ((await ctx.world.api.send({ method: 'GET', path: `/projects/${id}`, ...auth })).status === 404) return id;
-    }
-    throw new Error('found no project id that GET /projects/:id answers 404 for; not sending a request that could change an existing project');
-  }
-  return unknownId();
+  },
+  build: async () => unknownId(),
+};
+
+async function confirmedUnknownId(ctx: CaseContext, name: string): Promise<number> {
+  const kind = knowledgeOf(ctx.op.operationId).ids?.[name];
+  if (!kind) throw new Error(`src/scenarios/operations.ts does not say what the path parameter ${name} of ${ctx.op.operationId} names`);
+  return CONFIRM_UNKNOWN[kind](ctx);
 }
 
 async function withUnknownPathId(ctx: CaseContext, prepared: Prepared, name: string): Promise<ApiRequest> {
-  return withPathId(prepared, name, await confirmedUnknownId(ctx, prepared, name));
+  return withPathId(prepared, name, await confirmedUnknownId(ctx, name));
 }
 
 /** A token nobody was ever given. */
-export function unknownToken(): string {
+function unknownToken(): string {
   return `conformance-unknown-${crypto.randomBytes(10).toString('hex')}`;
 }
 
@@ -82,6 +88,11 @@ async function tokenOfKind(ctx: CaseContext, kind: string): Promise<string> {
     default:
       throw new Error(`unknown token kind ${kind}`);
   }
+}
+
+/** The private token of the developer (sees, may not manage) or of the outsider (cannot see). */
+function userToken(ctx: CaseContext, who: 'developer' | 'outsider'): string | undefined {
+  return who === 'developer' ? ctx.config.developerToken : ctx.config.outsiderToken;
 }
 
 function authMethodOf(ctx: CaseContext): AuthMethod {
@@ -190,8 +201,8 @@ const conflict: Scenario = async (ctx) => {
 
 const unprocessable: Scenario = async (ctx) => {
   const prepared = await ctx.arrange();
-  const field = String(ctx.spec.params.field);
-  return expectStatus(ctx, setParam(prepared.request, 'body', field, field === 'state' ? 'exploded' : ''));
+  const { field, value } = invalidValueOf(ctx.op);
+  return expectStatus(ctx, setParam(prepared.request, 'body', field, value));
 };
 
 const malformedInput: Scenario = async (ctx) => {
@@ -318,10 +329,10 @@ const commitNotDuplicated: Scenario = async (ctx) => {
 };
 
 const pagination: Scenario = async (ctx) => {
-  const project = await ctx.world.createProject(ctx.scope);
+  const project = await ctx.scope.createProject();
   const total = 21; // one more than the documented default page size of 20
   // The pages are counted, not ordered: the pushes go out together (within --concurrency).
-  await Promise.all(Array.from({ length: total }, () => ctx.world.pushCommit(project)));
+  await Promise.all(Array.from({ length: total }, () => ctx.scope.pushCommit(project)));
   const list = (query: Record<string, number>) =>
     ctx.send({ method: 'GET', path: '/commits', query: { project_id: project.id, project_token: project.token, ...query } });
   const [byDefault, secondPage, small] = await Promise.all([list({}), list({ page: 2 }), list({ per_page: 5, page: 5 })]);
@@ -333,18 +344,18 @@ const pagination: Scenario = async (ctx) => {
 };
 
 const nothingToBuild: Scenario = async (ctx) => {
-  const project = await ctx.world.createProject(ctx.scope);
-  const runner = await ctx.world.registerRunner(project, ctx.scope);
+  const project = await ctx.scope.createProject();
+  const runner = await ctx.scope.registerRunner(project);
   return expectStatus(ctx, { method: 'POST', path: '/builds/register', body: { token: runner.token } });
 };
 
 const buildHandedOutOnce: Scenario = async (ctx) => {
-  const project = await ctx.world.createProject(ctx.scope);
+  const project = await ctx.scope.createProject();
   const builds = 3;
   // Runners and pending builds only meet at POST /builds/register: both are made at once.
   const [runners] = await Promise.all([
-    Promise.all(Array.from({ length: 6 }, () => ctx.world.registerRunner(project, ctx.scope))),
-    Promise.all(Array.from({ length: builds }, () => ctx.world.pushCommit(project))),
+    Promise.all(Array.from({ length: 6 }, () => ctx.scope.registerRunner(project))),
+    Promise.all(Array.from({ length: builds }, () => ctx.scope.pushCommit(project))),
   ]);
   const answers: Exchange[] = await Promise.all(
     runners.map((r) => ctx.send({ method: 'POST', path: '/builds/register', body: { token: r.token } })),
@@ -357,46 +368,44 @@ const buildHandedOutOnce: Scenario = async (ctx) => {
 };
 
 const buildUpdateAssigned: Scenario = async (ctx) => {
-  const { project, buildId } = await ctx.world.runningBuild(ctx.scope);
-  const stranger = await ctx.world.registerRunner(project, ctx.scope);
+  const { project, buildId } = await ctx.scope.runningBuild();
+  const stranger = await ctx.scope.registerRunner(project);
   return expectStatus(ctx, { method: 'PUT', path: `/builds/${buildId}`, body: { token: stranger.token, state: 'success', trace: 'not mine' } });
 };
 
 /** The request that makes the operation answer `status`, for the representation checks. */
 async function provoke(ctx: CaseContext, status: number): Promise<Exchange> {
   const prepared = await ctx.arrange();
-  const method = ctx.op.auth[0].method;
-  const request = ((): ApiRequest | Promise<ApiRequest> => {
-    switch (status) {
-      case 200:
-      case 201:
-        return prepared.request;
-      case 400: {
-        const [first] = requiredAttributes(ctx.op);
-        return first ? removeParam(prepared.request, ctx.op.parameters.find((p) => p.name === first)?.in === 'query' ? 'query' : 'body', first) : withRawBody(prepared.request, '{');
-      }
-      case 401:
-        return withCredential(prepared, 'user', unknownToken());
-      case 403:
-        if (method !== 'user') return withCredential(prepared, ctx.op.auth.find((a) => a.method !== 'user')?.method ?? method, unknownToken());
-        return withCredential(prepared, 'user', ctx.op.operationId === 'getProject' ? ctx.config.outsiderToken : ctx.config.developerToken);
-      case 404:
-        if (ctx.op.operationId === 'requestBuild') {
-          return ctx.world.createProject(ctx.scope).then(async (p) => ({ method: 'POST', path: '/builds/register', body: { token: (await ctx.world.registerRunner(p, ctx.scope)).token } }));
-        }
-        return withUnknownPathId(ctx, prepared, Object.keys(prepared.pathParams)[0]);
-      case 409:
-        return ctx.world.otherProject().then((other) => setParam(prepared.request, 'body', 'name', other.name));
-      case 422:
-        return ctx.op.operationId === 'updateBuild' ? setParam(prepared.request, 'body', 'state', 'exploded') : setParam(prepared.request, 'body', 'name', '');
-      default:
-        throw new Error(`no way to provoke ${status} on ${ctx.op.operationId}`);
+  const special = knowledgeOf(ctx.op.operationId).provoke?.[status];
+  return ctx.send(await (special ? special(ctx, prepared) : provokeGenerically(ctx, prepared, status)));
+}
+
+function provokeGenerically(ctx: CaseContext, prepared: Prepared, status: number): ApiRequest | Promise<ApiRequest> {
+  const method = authMethodOf(ctx);
+  switch (status) {
+    case 200:
+    case 201:
+      return prepared.request;
+    case 400: {
+      const [first] = requiredAttributes(ctx.op);
+      return first ? removeParam(prepared.request, ctx.op.parameters.find((p) => p.name === first)?.in === 'query' ? 'query' : 'body', first) : withRawBody(prepared.request, '{');
     }
-  })();
-  if (ctx.op.operationId === 'createCommit' && status === 200) {
-    await ctx.send(prepared.request); // the repeat of an existing commit is what answers 200
+    case 401:
+      return withCredential(prepared, 'user', unknownToken());
+    case 403:
+      if (method !== 'user') return withCredential(prepared, method, unknownToken());
+      return withCredential(prepared, 'user', userToken(ctx, forbiddenUserOf(ctx.op)));
+    case 404:
+      return withUnknownPathId(ctx, prepared, Object.keys(prepared.pathParams)[0]);
+    case 409:
+      return ctx.world.otherProject().then((other) => setParam(prepared.request, 'body', 'name', other.name));
+    case 422: {
+      const { field, value } = invalidValueOf(ctx.op);
+      return setParam(prepared.request, 'body', field, value);
+    }
+    default:
+      throw new Error(`no way to provoke ${status} on ${ctx.op.operationId}`);
   }
-  return ctx.send(await request);
 }
 
 const responseJson: Scenario = async (ctx) => {

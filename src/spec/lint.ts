@@ -354,7 +354,7 @@ export function lintExamples(description: ApiDescription): string[] {
 }
 
 /** Ajv for JSON Schema 2020-12 (the dialect of OpenAPI 3.1), with formats, knowing OpenAPI's extra keywords. */
-export function makeAjv(document: OpenAPIV3_1.Document): Ajv2020 {
+function makeAjv(document: OpenAPIV3_1.Document): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
   addFormats(ajv);
   const keywords = new Set(['example', 'discriminator', 'xml', 'externalDocs']);
@@ -367,7 +367,7 @@ export function makeAjv(document: OpenAPIV3_1.Document): Ajv2020 {
 // ---- helpers ----------------------------------------------------------------------------------------
 
 /** Deep equality of JSON values, independent of the realm the objects were made in (structuredClone, Jest's vm). */
-export function sameJson(a: unknown, b: unknown): boolean {
+function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;

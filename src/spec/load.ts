@@ -1,8 +1,7 @@
 // Where the spec is read: the OpenAPI description and the rule catalog, from spec/ (never from elsewhere).
-import fs from 'node:fs';
 import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import YAML from 'yaml';
+import { CATALOG_FILE, DESCRIPTION_FILE, readYaml, SPEC_DIR } from './files';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import {
   HTTP_METHODS,
@@ -14,13 +13,6 @@ import {
   type RuleCatalog,
 } from './types';
 
-export const SPEC_DIR = path.resolve(__dirname, '..', '..', 'spec');
-export const DESCRIPTION_FILE = 'gitlab-ci-v1.openapi.yaml';
-export const CATALOG_FILE = 'rules.yaml';
-
-export function readYaml<T>(file: string): T {
-  return YAML.parse(fs.readFileSync(file, 'utf8')) as T;
-}
 
 /** Reads the description and the catalog, validates the description as OpenAPI 3.1 and resolves every $ref. */
 export async function loadDescription(specDir = SPEC_DIR): Promise<ApiDescription> {

@@ -1,5 +1,6 @@
 // Finds the GitLab projects a run may attach CI projects to: projects the user manages (GitLab answers
 // their hooks, which needs master or owner access) that have no CI project yet on the target.
+import { userAuth } from '../clients';
 import type { Transport } from '../http/types';
 
 export interface DiscoveryInput {
@@ -36,7 +37,7 @@ export async function discoverGitlabProjectIds(input: DiscoveryInput): Promise<n
 }
 
 async function ciProjectGitlabIds(input: DiscoveryInput): Promise<Set<number>> {
-  const answer = await input.ci.send({ method: 'GET', path: '/projects', query: { private_token: input.privateToken, url: input.gitlabUrl } });
+  const answer = await input.ci.send({ method: 'GET', path: '/projects', ...userAuth({ privateToken: input.privateToken, gitlabUrl: input.gitlabUrl }) });
   return new Set(Array.isArray(answer.body) ? answer.body.map((p: { gitlab_id: number }) => p.gitlab_id) : []);
 }
 

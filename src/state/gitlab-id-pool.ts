@@ -38,3 +38,26 @@ export class GitlabIdPool {
     else this.free.unshift(id);
   }
 }
+
+/**
+ * The one retry policy for a GitLab project that another client (a second run against the same target)
+ * took between the moment this run found it free and its creation: the id is given up for good, and
+ * another one is tried, at most this many times in all.
+ */
+const CLAIM_ATTEMPTS = 10;
+
+/**
+ * Whether a refused creation may mean another client took the GitLab project: 409 is the documented
+ * answer (CONFLICT-409), 400 what GitLab CI 8.0 answered (its profile in spec/rules.yaml).
+ */
+export function mayBeTaken(status: number): boolean {
+  return status === 409 || status === 400;
+}
+
+/** Runs `attempt` again while `taken` says its outcome met a GitLab project someone else took. */
+export async function claiming<T>(attempt: () => Promise<T>, taken: (outcome: T) => boolean): Promise<T> {
+  for (let n = 1; ; n += 1) {
+    const outcome = await attempt();
+    if (n >= CLAIM_ATTEMPTS || !taken(outcome)) return outcome;
+  }
+}

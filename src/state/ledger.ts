@@ -4,34 +4,7 @@
 // lives in the run's memory: the ledger on disk never holds a readable secret.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-
-/** Something the run created on the target (the Pact provider states may not know a runner's id). */
-export type Resource =
-  | { kind: 'project'; id: number; gitlabId?: number }
-  | { kind: 'runner'; id?: number; token: string }
-  | { kind: 'link'; projectId: number; runnerId: number };
-
-export function resourceKey(r: Resource): string {
-  switch (r.kind) {
-    case 'project':
-      return `project:${r.id}`;
-    case 'runner':
-      return `runner:${r.id ?? r.token}`;
-    case 'link':
-      return `link:${r.projectId}:${r.runnerId}`;
-  }
-}
-
-export function describeResource(r: Resource): string {
-  switch (r.kind) {
-    case 'project':
-      return `CI project ${r.id}${r.gitlabId === undefined ? '' : ` (gitlab_id ${r.gitlabId})`}`;
-    case 'runner':
-      return `runner ${r.id ?? '(id unknown)'}`;
-    case 'link':
-      return `link of runner ${r.runnerId} to project ${r.projectId}`;
-  }
-}
+import { type Resource, resourceKey } from './resources';
 
 type Line = { op: 'created'; resource: Resource } | { op: 'removed'; key: string };
 

@@ -2,7 +2,8 @@
 // names the operation. Every case of the file runs concurrently (Jest runs concurrent tests of one block
 // together, so there is one block per file), within --concurrency requests in flight; the file's state
 // is removed in afterAll.
-import { afterAll, test } from '@jest/globals';
+import path from 'node:path';
+import { afterAll, expect, test } from '@jest/globals';
 import type { OperationCases } from '../derive/cases';
 import { Session } from './session';
 
@@ -11,7 +12,7 @@ export interface SuiteOperation extends OperationCases {
 }
 
 export function defineSuite(operations: SuiteOperation[]): void {
-  const session = new Session(operations[0]?.tag);
+  const session = new Session(operations[0]?.tag, suiteFile());
   afterAll(() => session.close());
   for (const op of operations) {
     for (const spec of op.cases) {
@@ -25,4 +26,10 @@ export function defineSuite(operations: SuiteOperation[]): void {
       test.concurrent(name, () => session.runCase(spec, op.operationId, op.label));
     }
   }
+}
+
+/** The suite file being loaded, relative to the package (Jest knows it from the start). */
+function suiteFile(): string | undefined {
+  const file = expect.getState().testPath;
+  return file ? path.relative(path.resolve(__dirname, '..', '..'), file).split(path.sep).join('/') : undefined;
 }

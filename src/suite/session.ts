@@ -6,19 +6,23 @@ import type { RunConfig } from '../config/run-config';
 import { apiBase } from '../config/run-config';
 import type { CaseSpec, Prerequisite } from '../derive/cases';
 import type { Exchange } from '../checks';
-import { HttpClient } from '../http/client';
+import { HttpClient, TransportError } from '../http/client';
 import type { ApiRequest } from '../http/types';
-import { Redactor } from '../report/redact';
+import { curlReproduction, evidenceOf, ExchangeLog, recordedOf, secretVariables, type Recorded, type SecretVariable } from '../report/evidence';
+import { Redactor, tokensIn } from '../report/redact';
 import { appendResult, type CheckResult } from '../report/results';
 import { readHandoff } from '../runner/handoff';
-import { ARRANGEMENTS } from '../scenarios/arrange';
 import type { CaseContext, ResponseValidator } from '../scenarios/context';
 import { SCENARIOS } from '../scenarios/families';
+import { knowledgeOf } from '../scenarios/operations';
+import { readCatalog } from '../spec/files';
 import { createResponseValidator } from '../spec/response-validator';
-import type { ApiDescription, Operation, Rule, RuleCatalog } from '../spec/types';
-import { GitlabIdPool } from '../state/gitlab-id-pool';
+import type { ApiDescription, Operation, Rule } from '../spec/types';
+import { Fixtures, type Scope } from '../state/fixtures';
+import { claiming, GitlabIdPool, mayBeTaken } from '../state/gitlab-id-pool';
 import { Ledger } from '../state/ledger';
-import { MAX_CLAIM_ATTEMPTS, World } from '../state/world';
+import { Naming } from '../state/naming';
+import { World } from '../state/world';
 import { TimingLog } from './timing';
 
 const PREREQUISITE_REASONS: Record<Prerequisite, { option: keyof RunConfig; why: string }> = {
@@ -28,7 +32,7 @@ const PREREQUISITE_REASONS: Record<Prerequisite, { option: keyof RunConfig; why:
 };
 
 /** Thrown to fail a Jest test; its message is already redacted. */
-export class NonConformance extends Error {
+class NonConformance extends Error {
   override readonly name = 'NonConformance';
 }
 
@@ -37,6 +41,11 @@ export class Session {
   readonly rules: Map<string, Rule>;
   private readonly resultsFile: string;
   private readonly redactor: Redactor;
+  /** The exchanges of this file, for the evidence of its checks. */
+  private readonly exchangeLog = new ExchangeLog();
+  private readonly secretVariables: SecretVariable[];
+  /** Tokens the server handed out (projects, runners): secrets too. */
+  private readonly serverTokens = new Set<string>();
   private readonly world: World;
   /** Only when the benchmark asks for it (GITLAB_CI_CONFORMANCE_TIMING). */
   private readonly timing?: TimingLog;
@@ -44,7 +53,11 @@ export class Session {
   /** The description as the run's first suite file resolved it, for the next files (see description()). */
   private readonly descriptionFile: string;
 
-  constructor(file = 'suite') {
+  constructor(
+    file = 'suite',
+    /** The suite file, as the reports name it (suites/01_projects.test.ts). */
+    private readonly suite?: string,
+  ) {
     const handoff = readHandoff();
     this.config = handoff.config;
     this.resultsFile = handoff.resultsFile;
@@ -53,31 +66,35 @@ export class Session {
     if (cached) this.described = Promise.resolve({ description: cached, validate: createResponseValidator(cached) });
     const catalog = cached?.catalog ?? readCatalog();
     this.rules = new Map(catalog.rules.map((r) => [r.id, r]));
-    this.redactor = new Redactor([
-      this.config.privateToken,
-      this.config.developerToken ?? '',
-      this.config.outsiderToken ?? '',
-      this.config.registrationToken ?? '',
-    ]);
+    this.secretVariables = secretVariables(this.config);
+    this.redactor = new Redactor(this.secretVariables.map((s) => s.value));
     const client = new HttpClient({
       baseUrl: apiBase(this.config.target),
       timeoutMs: this.config.timeoutMs,
       concurrency: this.config.concurrency,
       onExchange: (_request, outcome) => {
-        // Tokens the server hands out (projects, runners) are secrets too.
-        const body = 'status' in outcome ? (outcome.body as { token?: unknown } | undefined) : undefined;
-        if (body && typeof body === 'object' && typeof body.token === 'string') this.redactor.add(body.token);
+        for (const token of 'status' in outcome ? tokensIn(outcome.body) : []) {
+          this.serverTokens.add(token);
+          this.redactor.add(token);
+        }
+        this.exchangeLog.record(outcome);
       },
     });
     this.timing = TimingLog.fromEnvironment(file);
-    const through = this.timing ? { setup: this.timing.transport(client, 'setup'), cleanup: this.timing.transport(client, 'cleanup') } : {};
-    this.world = new World(
-      this.timing ? this.timing.transport(client, 'check') : client,
-      this.config,
-      new Ledger(handoff.ledgerFile, Buffer.from(handoff.ledgerKey, 'base64')),
-      new GitlabIdPool(this.config.gitlabProjectIds),
-      through,
-    );
+    const timed = (purpose: 'check' | 'setup' | 'cleanup') => (this.timing ? this.timing.transport(client, purpose) : client);
+    const fixtures = new Fixtures({
+      api: timed('setup'),
+      checks: timed('check'),
+      cleanup: timed('cleanup'),
+      user: { privateToken: this.config.privateToken, gitlabUrl: this.config.gitlabUrl },
+      naming: new Naming(this.config.runId),
+      gitlabIds: new GitlabIdPool(this.config.gitlabProjectIds),
+      claimTimeoutMs: this.config.timeoutMs * 6,
+      // The set-up must not depend on what rule JSON-SUFFIX checks.
+      runner: { jsonSuffix: false },
+      ledger: new Ledger(handoff.ledgerFile, Buffer.from(handoff.ledgerKey, 'base64')),
+    });
+    this.world = new World(this.config, fixtures);
   }
 
   /** Whether the case runs: selected by --only/--skip, allowed by the profile, prerequisites configured. */
@@ -95,7 +112,7 @@ export class Session {
   }
 
   recordSkip(spec: CaseSpec, operationLabel: string, reason: string): void {
-    appendResult(this.resultsFile, { id: spec.id, rule: spec.rule, operation: operationLabel, title: spec.title, status: 'skipped', reason });
+    appendResult(this.resultsFile, { id: spec.id, rule: spec.rule, operation: operationLabel, suite: this.suite, title: spec.title, status: 'skipped', reason });
   }
 
   /** Runs one case to its verdict, records it, and throws NonConformance when it failed. */
@@ -105,45 +122,63 @@ export class Session {
 
   private async runCaseNow(spec: CaseSpec, operationId: string, operationLabel: string): Promise<void> {
     const started = performance.now();
-    let exchanges: Exchange[] = [];
-    let unanswered: Unanswered[] = [];
-    let problems: string[] = [];
     // Another attempt, with other GitLab projects, only for a case that failed after the server refused
     // to attach a CI project to a GitLab project the case had taken: another client (a second run against
     // the same target) may have taken it meanwhile, and then the refusal was right. A server that refuses
     // such creations for its own reasons fails every attempt.
-    for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt += 1) {
-      exchanges = [];
-      unanswered = [];
-      const scope = this.world.scope();
-      try {
-        const { description, validate } = await this.description();
-        const op = operation(description, operationId);
-        const ctx = this.context(this.withProfile(spec), op, validate, scope, exchanges, unanswered);
-        problems = await SCENARIOS[spec.family](ctx);
-      } catch (error) {
-        problems = [error instanceof Error ? error.message : String(error)];
-      }
-      const refusedCreation = exchanges.some(({ request, response }) => request.method === 'POST' && (response.status === 409 || response.status === 400));
-      const retry = problems.length > 0 && refusedCreation && scope.reservedGitlabIds.length > 0 && attempt < MAX_CLAIM_ATTEMPTS;
-      if (retry) this.world.forfeitGitlabIds(scope.reservedGitlabIds);
-      await scope.close().catch(() => undefined);
-      if (!retry) break;
-    }
-    const last = unanswered.at(-1) ?? exchanges.at(-1);
+    const { problems, recorded, checked } = await claiming(
+      () => this.attempt(spec, operationId),
+      (outcome) => outcome.claimRefused,
+    );
     const result: CheckResult = {
       id: spec.id,
       rule: spec.rule,
       operation: operationLabel,
+      suite: this.suite,
       title: spec.title,
       status: problems.length ? 'failed' : 'passed',
       reason: problems.length ? problems.join(' ') : undefined,
       durationMs: Math.round(performance.now() - started),
-      evidence: problems.length && last ? this.redactor.value(evidenceOf(last)) : undefined,
+      evidence: problems.length ? this.evidence(recorded, checked) : undefined,
     };
     const safe = { ...result, reason: result.reason && this.redactor.text(result.reason) };
     appendResult(this.resultsFile, safe);
     if (safe.status === 'failed') throw new NonConformance(`${spec.rule}: ${safe.reason}`);
+  }
+
+  /** One attempt of a case in a scope of its own, removed whatever the outcome. */
+  private async attempt(spec: CaseSpec, operationId: string): Promise<Attempt> {
+    const exchanges: Exchange[] = [];
+    /** Everything the case sent (its set-up included), and what it sent through ctx.send. */
+    const recorded: Recorded[] = [];
+    const checked: Recorded[] = [];
+    const scope = this.world.scope();
+    let problems: string[];
+    try {
+      const { description, validate } = await this.description();
+      const op = operation(description, operationId);
+      const ctx = this.context(this.withProfile(spec), op, validate, scope, exchanges, checked);
+      problems = await this.exchangeLog.track(recorded, () => SCENARIOS[spec.family](ctx));
+    } catch (error) {
+      problems = [error instanceof Error ? error.message : String(error)];
+    }
+    const refusedCreation = exchanges.some(({ request, response }) => request.method === 'POST' && mayBeTaken(response.status));
+    const claimRefused = problems.length > 0 && refusedCreation && scope.reservedGitlabIds.length > 0;
+    if (claimRefused) this.world.fixtures.forfeitGitlabIds(scope.reservedGitlabIds);
+    await scope.close().catch(() => undefined);
+    return { problems, recorded, checked, claimRefused };
+  }
+
+  /**
+   * The evidence of a failed case: its deciding exchange (the last request the check sent that got no
+   * answer, else the last it sent, else the last of its set-up) and the sequence that led to it.
+   */
+  private evidence(recorded: Recorded[], checked: Recorded[]) {
+    const deciding = checked.filter((r) => r.error).at(-1) ?? checked.at(-1) ?? recorded.at(-1);
+    if (!deciding) return undefined;
+    const steps = this.exchangeLog.sequence(recorded, deciding);
+    const curl = curlReproduction(steps, { secrets: this.secretVariables, serverTokens: this.serverTokens });
+    return evidenceOf(steps, this.redactor, this.redactor.text(curl));
   }
 
   /** Removes everything this suite file created; what could not be removed stays in the ledger for the run. */
@@ -176,9 +211,9 @@ export class Session {
     spec: CaseSpec,
     op: Operation,
     validate: ResponseValidator,
-    scope: ReturnType<World['scope']>,
+    scope: Scope,
     exchanges: Exchange[],
-    unanswered: Unanswered[],
+    checked: Recorded[],
   ): CaseContext {
     const world = this.world;
     return {
@@ -190,26 +225,21 @@ export class Session {
       validate,
       exchanges,
       async send(request: ApiRequest) {
-        const response = await world.api.send(request).catch((error: unknown) => {
+        // The scope's transport records what the request created, whatever the case makes of it.
+        const response = await scope.api.send(request).catch((error: unknown) => {
           // No answer (timeout, reset, refused): the request and the cause are the evidence.
-          unanswered.push({ request, cause: error instanceof Error ? error.message : String(error) });
+          const sent = error instanceof TransportError && recordedOf(error);
+          if (sent) checked.push(sent);
           throw error;
         });
         const exchange = { request, response };
         exchanges.push(exchange);
-        world.recordCreation(request, response, scope);
+        checked.push(response.wire);
         return exchange;
       },
-      arrange: () => ARRANGEMENTS[op.operationId](world, scope),
+      arrange: () => knowledgeOf(op.operationId).arrange(world, scope),
     };
   }
-}
-
-/** The rule catalog from spec/ (loaded lazily: the spec loader brings the OpenAPI validator along). */
-function readCatalog(): RuleCatalog {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { readYaml, SPEC_DIR, CATALOG_FILE } = require('../spec/load') as typeof import('../spec/load');
-  return readYaml<RuleCatalog>(path.join(SPEC_DIR, CATALOG_FILE));
 }
 
 function readDescription(file: string): ApiDescription | undefined {
@@ -236,19 +266,10 @@ function operation(description: ApiDescription, operationId: string): Operation 
   return op;
 }
 
-/** A request that got no answer, and why. */
-interface Unanswered {
-  request: ApiRequest;
-  cause: string;
-}
-
-function evidenceOf(exchange: Exchange | Unanswered) {
-  const { request } = exchange;
-  return {
-    request: { method: request.method, path: request.path, query: request.query, headers: request.headers, body: request.rawBody ?? request.body, encoding: request.encoding ?? 'json' },
-    response:
-      'cause' in exchange
-        ? { error: exchange.cause }
-        : { status: exchange.response.status, headers: exchange.response.headers, body: exchange.response.notJson ? exchange.response.text.slice(0, 2000) : exchange.response.body },
-  };
+/** One attempt of a case: its verdict, what went over the wire, and whether a GitLab project it took was refused. */
+interface Attempt {
+  problems: string[];
+  recorded: Recorded[];
+  checked: Recorded[];
+  claimRefused: boolean;
 }

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { ApiRequest, ApiResponse, Transport } from '../http/types';
 
-export const TIMING_VARIABLE = 'GITLAB_CI_CONFORMANCE_TIMING';
+const TIMING_VARIABLE = 'GITLAB_CI_CONFORMANCE_TIMING';
 
 export type RequestPurpose = 'check' | 'setup' | 'cleanup';
 

@@ -7,14 +7,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { defaultConcurrency, formatReport, runHarness, type MutationReport } from '../../src/mutation/harness';
 import { VARIANTS } from '../../src/mutation/variants';
+import { reportsBelowSchemaErrors } from '../report/support';
 
 describe('the suite against conforming variants of the reference server', () => {
   let report: MutationReport;
+  let schema: ReturnType<typeof reportsBelowSchemaErrors>;
 
   beforeAll(async () => {
     const reportRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'gcc-variants-'));
     report = await runHarness([], VARIANTS, { reportRoot, concurrency: defaultConcurrency() });
     process.stdout.write(`${formatReport(report)}\n`);
+    schema = reportsBelowSchemaErrors(reportRoot);
     fs.rmSync(reportRoot, { recursive: true, force: true });
   }, 600_000);
 
@@ -43,5 +46,10 @@ describe('the suite against conforming variants of the reference server', () => 
 
   test.each([['staging-data'], ['all-at-once']])('%s: the comparison covered the pre-existing projects, runners and commits', (name) => {
     expect(result(name).heldBefore).toEqual({ projects: 4, runners: 3, commits: 4 });
+  });
+
+  test('every report.json of these runs is valid against spec/report.schema.json', () => {
+    expect(schema.reports).toBe(VARIANTS.length);
+    expect(schema.errors).toEqual([]);
   });
 });

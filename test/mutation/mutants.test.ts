@@ -6,14 +6,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { defaultConcurrency, formatReport, runHarness, type MutationReport } from '../../src/mutation/harness';
 import { MUTANTS } from '../../src/mutation/mutants';
+import { reportsBelowSchemaErrors } from '../report/support';
 
 describe('the suite against every mutant', () => {
   let report: MutationReport;
+  let schema: ReturnType<typeof reportsBelowSchemaErrors>;
 
   beforeAll(async () => {
     const reportRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'gcc-mutants-'));
     report = await runHarness(MUTANTS, [], { reportRoot, concurrency: defaultConcurrency() });
     process.stdout.write(`${formatReport(report)}\n`);
+    schema = reportsBelowSchemaErrors(reportRoot);
     fs.rmSync(reportRoot, { recursive: true, force: true });
   }, 600_000);
 
@@ -26,5 +29,10 @@ describe('the suite against every mutant', () => {
 
   test('the mutation score is 100%', () => {
     expect(report.score).toEqual({ caught: MUTANTS.length, total: MUTANTS.length, percent: 100 });
+  });
+
+  test('every report.json of these runs is valid against spec/report.schema.json', () => {
+    expect(schema.reports).toBe(MUTANTS.length);
+    expect(schema.errors).toEqual([]);
   });
 });

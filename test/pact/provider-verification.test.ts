@@ -8,6 +8,11 @@ import { startProxy, type RunningProxy, type ProxiedRequest, type ProxiedRespons
 import { HttpClient } from '../../src/http/client';
 import { verifyPacts, type VerificationResult } from '../../src/pact/verify';
 import { startReferenceStack } from '../../src/server';
+import { TOOL } from '../../src/tool';
+import { CURL_AVAILABLE, credentialsEnv, replay, resetStack, statusesSeen } from '../report/support';
+
+/** The suite's own client (state set-up and clean-up) names itself in User-Agent; the verifier's replays do not. */
+const fromTheSuite = (req: ProxiedRequest): boolean => req.headers['user-agent']?.startsWith(`${TOOL.name}/`) ?? false;
 
 type Stack = Awaited<ReturnType<typeof startReferenceStack>>;
 let stack: Stack;
@@ -76,7 +81,7 @@ describe('verifyPacts', () => {
   it('keeps tokens out of Pact\'s report even at log level warn and when bodies mismatch', async () => {
     // The verifier prints the actual body of a mismatching response: here a registered runner's token.
     await withFault(
-      (req, res) => (req.method === 'POST' && /\/runners\/register\.json$/.test(req.path) && !req.headers['user-agent']?.startsWith('axios') ? { ...res, body: Buffer.from(res.body.toString().replace('"id"', '"runner_id"')) } : undefined),
+      (req, res) => (req.method === 'POST' && /\/runners\/register\.json$/.test(req.path) && !fromTheSuite(req) ? { ...res, body: Buffer.from(res.body.toString().replace('"id"', '"runner_id"')) } : undefined),
       async (proxy) => {
         const result = await verifyPacts(configFor(proxy.url), { consumers: ['gitlab-runner'], logLevel: 'warn' });
         const registration = result.interactions.find((i) => i.description === 'a runner registration with a project token');
@@ -118,6 +123,21 @@ describe('verifyPacts', () => {
         const failed = result.interactions.filter((i) => i.status === 'failed');
         expect(failed.map((i) => i.description)).toEqual(['a deleted runner verifying it is still registered']);
         expect(failed[0].mismatches.join('\n')).toMatch(/expected 403 but was 404/);
+        // The evidence: the replayed request and the provider's answer, after the state set-up it used
+        // (the runner's registration and deletion, and the project it was registered with), redacted.
+        const evidence = failed[0].evidence!;
+        expect(evidence.request).toMatchObject({ method: 'PUT', url: `${proxy.url}/api/v1/builds/-1`, body: expect.stringContaining('"token"') });
+        expect(evidence.response).toMatchObject({ status: 404 });
+        expect(evidence.exchanges.map((e) => `${e.request.method} ${new URL(e.request.url).pathname}`)).toEqual(['POST /api/v1/projects', 'POST /api/v1/runners/register.json', 'DELETE /api/v1/runners/delete']);
+        expect(evidence.request.body).toMatch(/^\{"token":\s*"\[REDACTED\]"\}$/);
+        expect(evidence.curl).toContain('"$GITLAB_CI_RUNNER_TOKEN"');
+        for (const token of [stack.users.maintainer, stack.registrationToken]) expect(JSON.stringify(evidence)).not.toContain(token);
+        // Replayed with curl, the whole sequence meets the statuses the verification saw.
+        if (CURL_AVAILABLE) {
+          const outcome = await replay(evidence.curl!, credentialsEnv(stack));
+          await resetStack(stack); // what the replay created stays on the server
+          expect(outcome.statuses).toEqual(statusesSeen(evidence));
+        }
       },
     );
   });

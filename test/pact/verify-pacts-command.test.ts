@@ -3,9 +3,13 @@
 // anything it prints.
 import { Command } from 'commander';
 import { verifyPactsCommand } from '../../src/cli/commands/verify-pacts';
-import { CannotRunError } from '../../src/cli/errors';
-import { startProxy } from '../../src/http/proxy';
+import { CannotRunError } from '../../src/errors';
+import { startProxy, type ProxiedRequest } from '../../src/http/proxy';
 import { startReferenceStack } from '../../src/server';
+import { TOOL } from '../../src/tool';
+
+/** The suite's own client (state set-up and clean-up) names itself in User-Agent; the verifier's replays do not. */
+const fromTheSuite = (req: ProxiedRequest): boolean => req.headers['user-agent']?.startsWith(`${TOOL.name}/`) ?? false;
 
 type Stack = Awaited<ReturnType<typeof startReferenceStack>>;
 let stack: Stack;
@@ -46,7 +50,7 @@ describe('verify-pacts', () => {
   it('exits 1 when a consumer expectation is broken (runners/delete answers 204)', async () => {
     const proxy = await startProxy({
       target: stack.url,
-      rewrite: (req, res) => (req.method === 'DELETE' && req.path === '/api/v1/runners/delete' && req.headers['content-type'] === 'application/json' && !req.headers['user-agent']?.startsWith('axios') ? { ...res, status: 204 } : undefined),
+      rewrite: (req, res) => (req.method === 'DELETE' && req.path === '/api/v1/runners/delete' && req.headers['content-type'] === 'application/json' && !fromTheSuite(req) ? { ...res, status: 204 } : undefined),
     });
     try {
       const { exitCode, out } = await cli([...targetArgs(proxy.url), '--only', 'gitlab-runner']);

@@ -1,10 +1,9 @@
 // Clean-up a staging owner can trust: what the run created is removed at the end, also when the run is
 // stopped by SIGINT or SIGTERM (then it writes the partial reports and exits non-zero); what could not
 // be removed is listed by id in report.json and on stderr.
-import path from 'node:path';
-import type { RunReport } from '../../src/report/write';
-import { readJson, runCli } from '../run/helpers';
+import { runCli } from '../run/helpers';
 import { leftovers, STACK_LINE, startCli, startFaultyTarget, startReferenceStack, targetArgs, tempDir, type RunningReferenceStack } from './support';
+import { readReport } from '../report/support';
 
 let stack: RunningReferenceStack;
 beforeAll(async () => {
@@ -26,7 +25,7 @@ test('a project the target refuses to delete is listed by id in report.json and 
   const reportDir = tempDir('refused');
   try {
     const result = await runCli(['run', ...targetArgs(proxy.url, stack, reportDir), '--only', 'runners']);
-    const report = readJson<RunReport>(path.join(reportDir, 'report.json'));
+    const report = readReport(reportDir);
     expect(result.code).toBe(1);
     expect(report.leftBehind).toEqual([expect.stringMatching(new RegExp(`^CI project ${kept} \\(gitlab_id \\d+\\): the server refused`))]);
     expect(result.stderr).toContain(`CI project ${kept} (gitlab_id`);
@@ -50,7 +49,7 @@ describe.each([
       const before = await leftovers(stack);
       child.process.kill(signal);
       const result = await child.done;
-      const report = readJson<RunReport>(path.join(reportDir, 'report.json'));
+      const report = readReport(reportDir);
       expect(before.projects.length).toBeGreaterThan(0); // it was mid-run, with state on the target
       expect(result.code).toBe(exitCode);
       expect(result.stderr).toContain(`${signal}: stopping`);

@@ -1,8 +1,7 @@
 // Gentle on shared servers: never more than --concurrency requests in flight at the target (default
 // DEFAULTS.concurrency), state set-up and clean-up included, measured by the target itself.
-import fs from 'node:fs';
-import path from 'node:path';
 import { DEFAULTS } from '../../src/config/run-config';
+import { readReport } from '../report/support';
 import { runCli } from '../run/helpers';
 import { startFaultyTarget, startReferenceStack, targetArgs, tempDir, type RunningReferenceStack } from './support';
 
@@ -23,7 +22,7 @@ test.each([
   try {
     const reportDir = tempDir('concurrency');
     const result = await runCli(['run', ...targetArgs(proxy.url, stack, reportDir), ...options]);
-    const report = JSON.parse(fs.readFileSync(path.join(reportDir, 'report.json'), 'utf8')) as { checks: Array<{ id: string; status: string; reason?: string }> };
+    const report = readReport(reportDir);
     expect(report.checks.filter((c) => c.status !== 'passed').map((c) => `${c.id}: ${c.reason}`)).toEqual([]);
     expect(result.code).toBe(0);
     expect(proxy.requests.length).toBeGreaterThan(400);

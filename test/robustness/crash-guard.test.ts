@@ -11,7 +11,8 @@ function crash(how: string): { code: number | null; stderr: string } {
   const script = `
     const { installCrashGuards } = require(${JSON.stringify(path.join(ROOT, 'dist/cli/errors.js'))});
     const { consoleRedactor } = require(${JSON.stringify(path.join(ROOT, 'dist/report/redact.js'))});
-    const axios = require('axios');
+    const { TransportError } = require(${JSON.stringify(path.join(ROOT, 'dist/http/client.js'))});
+    const { wireRequestOf } = require(${JSON.stringify(path.join(ROOT, 'dist/http/wire.js'))});
     consoleRedactor.add(${JSON.stringify(TOKEN)});
     const guards = installCrashGuards(consoleRedactor);
     process.on('exit', (code) => { if (code === 0 && guards.failed()) process.exitCode = 2; });
@@ -22,8 +23,10 @@ function crash(how: string): { code: number | null; stderr: string } {
 }
 
 test.each([
+  // The client's error carries the request as it was sent: its URL and headers hold the token.
   ['an unhandled rejection carrying an HTTP request with a token', `
-    const error = new axios.AxiosError('Request failed: GET /projects?private_token=${TOKEN}', 'ERR_BAD_REQUEST', { params: { private_token: '${TOKEN}' }, headers: { 'PRIVATE-TOKEN': '${TOKEN}' } });
+    const sent = wireRequestOf('http://127.0.0.1:1/api/v1', { method: 'GET', path: '/projects', query: { private_token: '${TOKEN}' }, headers: { 'PRIVATE-TOKEN': '${TOKEN}' } });
+    const error = new TransportError('timed out after 5 ms', 'TIMEOUT', { method: 'GET', path: '/projects?private_token=${TOKEN}' }, { request: sent, startedAt: 0, durationMs: 5 });
     Promise.reject(error);`],
   ['an uncaught exception with the token in its message', `setTimeout(() => { throw new Error('boom with ${TOKEN}\\nsecond line'); }, 1);`],
 ])('%s: one redacted line, exit 2', (_name, how) => {

@@ -1,8 +1,8 @@
 // Faults of the target during a run never crash or hang it: the check that met the fault fails with the
 // evidence, the run goes on to its end, cleans up and exits 1.
-import path from 'node:path';
 import type { RunReport } from '../../src/report/write';
-import { readJson, runCli } from '../run/helpers';
+import { readReport } from '../report/support';
+import { runCli } from '../run/helpers';
 import { leftovers, STACK_LINE, startFaultyTarget, startReferenceStack, targetArgs, tempDir, type Fault, type RunningReferenceStack } from './support';
 
 let stack: RunningReferenceStack;
@@ -40,14 +40,14 @@ describe('faults of single responses', () => {
     } finally {
       await proxy.close();
     }
-    report = readJson<RunReport>(path.join(reportDir, 'report.json'));
+    report = readReport(reportDir);
   }, 120_000);
 
   // The checks whose failing request was a GET /runners (listRunners, and read-backs of registerRunner).
   const failedListRunners = () =>
     report.checks.filter((c) => {
-      const request = c.evidence?.request as { method?: string; path?: string } | undefined;
-      return c.status === 'failed' && request?.method === 'GET' && request.path?.replace(/\.json$/, '') === '/runners';
+      const request = c.evidence?.request;
+      return c.status === 'failed' && request?.method === 'GET' && new URL(request.url).pathname.replace(/\.json$/, '') === '/api/v1/runners';
     });
 
   test('the run ends with exit 1, no stack trace, and everything it created removed', async () => {
@@ -68,7 +68,7 @@ describe('faults of single responses', () => {
   });
 
   test('a 200 that is not JSON and a 503 fail their checks with the response as evidence', () => {
-    const responses = failedListRunners().map((c) => c.evidence?.response as { status: number; body: unknown } | undefined);
+    const responses = failedListRunners().map((c) => c.evidence?.response);
     expect(responses).toContainEqual(expect.objectContaining({ status: 200, body: expect.stringContaining('maintenance page') }));
     expect(responses).toContainEqual(expect.objectContaining({ status: 503 }));
   });
@@ -94,7 +94,7 @@ describe('the target dies in the middle of the run', () => {
     } finally {
       await proxy.close();
     }
-    report = readJson<RunReport>(path.join(reportDir, 'report.json'));
+    report = readReport(reportDir);
     left = await leftovers(stack);
   }, 130_000);
 

@@ -79,89 +79,19 @@ export async function startFaultyTarget(options: FaultyTargetOptions): Promise<F
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const seen: SeenRequest = {
-        n: target.requests.length + 1,
-        method: req.method ?? 'GET',
-        path: url.pathname.replace(/^\/api\/v1/, ''),
-        query: url.searchParams,
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-      };
+      const seen = seenRequest(target.requests.length + 1, req, Buffer.concat(chunks));
       target.requests.push(seen);
       for (const w of waiters.filter((x) => target.requests.length >= x.count)) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve();
       }
-      void handle(seen, req, res);
+      void handle(options, target, seen, req, res, (request, body) => forward(upstream, agent, request, body));
     });
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-
-  async function handle(seen: SeenRequest, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const fault = options.fault?.(seen);
-    if (fault?.kind === 'reset') return void req.socket.destroy();
-    if (fault?.kind === 'not-json') {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      return void res.end('<html><body>Service temporarily replaced by a maintenance page</body></html>');
-    }
-    if (fault?.kind === 'status') {
-      res.writeHead(fault.status, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ message: `${fault.status} injected by the fault proxy` }));
-    }
-    if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
-    let answer: { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
-    try {
-      answer = await forward(req, seen.body);
-    } catch (error) {
-      if (!res.destroyed) {
-        res.writeHead(502, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: `fault proxy: ${(error as Error).message}` }));
-      }
-      return;
-    }
-    const json = parse(answer.body);
-    collectTokens(json, target.tokensHandedOut);
-    const headers: http.OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
-    let body = answer.body;
-    if (options.echoTokens) {
-      const tokens = tokensOf(seen);
-      if (tokens.length) {
-        headers['x-echoed-credentials'] = tokens.join(' ');
-        headers['x-debug'] = `request carried ${tokens.join(', ')}`;
-        body = Buffer.from(echo(json, answer.body, tokens));
-      }
-    }
-    if (res.destroyed) return;
-    if (fault?.kind === 'truncate') {
-      headers['content-length'] = String(body.length + 100);
-      res.writeHead(answer.status, headers);
-      res.write(body.subarray(0, Math.floor(body.length / 2)));
-      setTimeout(() => req.socket.destroy(), 20);
-      return;
-    }
-    headers['content-length'] = String(body.length);
-    res.writeHead(answer.status, headers);
-    res.end(body);
-  }
-
-  const forward = (req: http.IncomingMessage, body: Buffer) =>
-    new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-      const headers = { ...req.headers, host: upstream.host };
-      delete headers.connection;
-      const out = http.request({ hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent }, (answer) => {
-        const parts: Buffer[] = [];
-        answer.on('data', (c: Buffer) => parts.push(c));
-        answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(parts) }));
-        answer.on('error', reject);
-      });
-      out.on('error', reject);
-      out.end(body);
-    });
 
   let closing: Promise<void> | undefined;
   function close(): Promise<void> {
@@ -176,6 +106,84 @@ export async function startFaultyTarget(options: FaultyTargetOptions): Promise<F
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   target.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return target;
+}
+
+function seenRequest(n: number, req: http.IncomingMessage, body: Buffer): SeenRequest {
+  const url = new URL(req.url ?? '/', 'http://x');
+  return { n, method: req.method ?? 'GET', path: url.pathname.replace(/^\/api\/v1/, ''), query: url.searchParams, headers: req.headers, body };
+}
+
+type Upstream = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
+
+/** Answers one request: the fault, if any, or the upstream answer (with the request's tokens echoed, if asked). */
+async function handle(
+  options: FaultyTargetOptions,
+  target: FaultyTarget,
+  seen: SeenRequest,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  forwardTo: (req: http.IncomingMessage, body: Buffer) => Promise<Upstream>,
+): Promise<void> {
+  const fault = options.fault?.(seen);
+  if (fault?.kind === 'reset') return void req.socket.destroy();
+  if (fault?.kind === 'not-json') {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    return void res.end('<html><body>Service temporarily replaced by a maintenance page</body></html>');
+  }
+  if (fault?.kind === 'status') {
+    res.writeHead(fault.status, { 'content-type': 'application/json' });
+    return void res.end(JSON.stringify({ message: `${fault.status} injected by the fault proxy` }));
+  }
+  if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+  let answer: Upstream;
+  try {
+    answer = await forwardTo(req, seen.body);
+  } catch (error) {
+    if (!res.destroyed) {
+      res.writeHead(502, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: `fault proxy: ${(error as Error).message}` }));
+    }
+    return;
+  }
+  const json = parse(answer.body);
+  collectTokens(json, target.tokensHandedOut);
+  const headers: http.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
+  let body = answer.body;
+  if (options.echoTokens) {
+    const tokens = tokensOf(seen);
+    if (tokens.length) {
+      headers['x-echoed-credentials'] = tokens.join(' ');
+      headers['x-debug'] = `request carried ${tokens.join(', ')}`;
+      body = Buffer.from(echo(json, answer.body, tokens));
+    }
+  }
+  if (res.destroyed) return;
+  if (fault?.kind === 'truncate') {
+    headers['content-length'] = String(body.length + 100);
+    res.writeHead(answer.status, headers);
+    res.write(body.subarray(0, Math.floor(body.length / 2)));
+    setTimeout(() => req.socket.destroy(), 20);
+    return;
+  }
+  headers['content-length'] = String(body.length);
+  res.writeHead(answer.status, headers);
+  res.end(body);
+}
+
+function forward(upstream: URL, agent: http.Agent, req: http.IncomingMessage, body: Buffer): Promise<Upstream> {
+  return new Promise<Upstream>((resolve, reject) => {
+    const headers = { ...req.headers, host: upstream.host };
+    delete headers.connection;
+    const out = http.request({ hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent }, (answer) => {
+      const parts: Buffer[] = [];
+      answer.on('data', (c: Buffer) => parts.push(c));
+      answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(parts) }));
+      answer.on('error', reject);
+    });
+    out.on('error', reject);
+    out.end(body);
+  });
 }
 
 function parse(body: Buffer): unknown {
@@ -197,7 +205,7 @@ function collectTokens(value: unknown, into: Set<string>): void {
 }
 
 /** Every credential a request carried: query, PRIVATE-TOKEN header, JSON or form body. */
-export function tokensOf(request: SeenRequest): string[] {
+function tokensOf(request: SeenRequest): string[] {
   const found = new Set<string>();
   for (const name of ['private_token', 'token', 'project_token']) {
     const v = request.query.get(name);

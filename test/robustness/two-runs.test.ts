@@ -1,8 +1,8 @@
 // Two runs at the same time against the same target (one `serve`d stack) do not disturb each other:
 // both pass, and together they leave nothing behind.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
+import { readReport } from '../report/support';
 import { ROOT, runCli } from '../run/helpers';
 import { leftovers, tempDir, type RunningReferenceStack } from './support';
 
@@ -29,7 +29,7 @@ test('two runs at once against one served stack both pass', async () => {
     const dirs = [tempDir('twin-a'), tempDir('twin-b')];
     const [a, b] = await Promise.all(dirs.map((dir) => runCli(['run', '--report-dir', dir], env)));
     for (const dir of dirs) {
-      const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as { checks: Array<{ id: string; status: string; reason?: string }> };
+      const report = readReport(dir);
       expect(report.checks.filter((c) => c.status !== 'passed').map((c) => `${c.id}: ${c.reason}`)).toEqual([]);
     }
     expect({ code: a.code, tail: a.stderr.split('\n').slice(-12) }).toEqual({ code: 0, tail: expect.anything() });

@@ -1,11 +1,13 @@
 // `run` without --target certifies the embedded reference server: every check passes, none is skipped,
 // and the three reports are written, parse, and hold no token.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import type { RunReport } from '../../src/report/write';
 import { FIXTURE_USERS } from '../../src/fake-gitlab/fixtures';
-import { readJson, runCli, tempDir } from './helpers';
+import { readReport } from '../report/support';
+import { ROOT, runCli, tempDir } from './helpers';
 
 const REGISTRATION_TOKEN = 'RECOGNISABLE-registration-token-4242';
 
@@ -16,7 +18,7 @@ describe('run against the embedded reference server', () => {
 
   beforeAll(async () => {
     result = await runCli(['run', '--report-dir', reportDir, '--registration-token', REGISTRATION_TOKEN]);
-    report = readJson<RunReport>(path.join(reportDir, 'report.json'));
+    report = readReport(reportDir);
   }, 180_000);
 
   test('exits 0 with every check passed and none skipped', () => {
@@ -40,8 +42,26 @@ describe('run against the embedded reference server', () => {
     expect(XMLValidator.validate(xml)).toBe(true);
     expect(xml.match(/<testcase /g)?.length).toBe(report.checks.length);
     const html = fs.readFileSync(path.join(reportDir, 'report.html'), 'utf8');
-    expect(html).toContain('<table>');
+    expect(html).toContain('<table class="matrix">');
     expect(html).not.toMatch(/<script src=|<link /);
+  });
+
+  test('report.json and junit.xml name the tool, its version, the description (SHA-256), the run, the profile and the options', () => {
+    const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(path.join(ROOT, 'spec', file))).digest('hex');
+    const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(report).toMatchObject({
+      schemaVersion: 1,
+      tool: { name: 'gitlab-ci-conformance', version },
+      description: { sha256: sha256('gitlab-ci-v1.openapi.yaml'), rulesSha256: sha256('rules.yaml') },
+      runId: expect.stringMatching(/^[0-9a-f]{8}$/),
+      seed: null,
+      profile: 'strict',
+      options: { privateToken: '[REDACTED]', registrationToken: '[REDACTED]', timeoutMs: 10_000, concurrency: 16 },
+    });
+    const xml = fs.readFileSync(path.join(reportDir, 'junit.xml'), 'utf8');
+    for (const [name, value] of [['tool.version', version], ['description.sha256', report.description.sha256], ['runId', report.runId], ['profile', 'strict'], ['options.registrationToken', '[REDACTED]']]) {
+      expect(xml).toContain(`<property name="${name}" value="${value}"/>`);
+    }
   });
 
   test('no token appears in the console or any report', () => {

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Command } from 'commander';
-import { UsageError } from '../../src/cli/errors';
+import { UsageError } from '../../src/errors';
 import { fakeGitlabCommand } from '../../src/cli/commands/fake-gitlab';
 import { parsePort, serveCommand } from '../../src/cli/commands/serve';
 

@@ -5,7 +5,7 @@ import { loadDescription } from '../../src/spec/load';
 import { createResponseValidator, matchOperation, type ResponseValidatorFn } from '../../src/spec/response-validator';
 import type { ApiDescription } from '../../src/spec/types';
 import { startReferenceStack, type RunningReferenceStack } from '../../src/server';
-import { encodeForm } from '../../src/http/form';
+import { encodeForm } from '../../src/http/encode';
 
 export interface CallOptions {
   query?: Record<string, string | number | undefined>;

@@ -6,8 +6,8 @@ import { buildDescription, readSpec } from '../../src/spec/load';
 import type { DocsInventory } from '../../src/spec/lint';
 import type { ApiDescription, RuleCatalog } from '../../src/spec/types';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-export const INVENTORY_FILE = path.join(REPO_ROOT, 'fixtures', 'api-docs-inventory.json');
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const INVENTORY_FILE = path.join(REPO_ROOT, 'fixtures', 'api-docs-inventory.json');
 
 export function readInventory(): DocsInventory {
   return JSON.parse(fs.readFileSync(INVENTORY_FILE, 'utf8')) as DocsInventory;

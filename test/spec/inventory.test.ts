@@ -1,5 +1,5 @@
 // The description against fixtures/api-docs-inventory.json, an independent list written from the docs:
-// the 16 operations, every parameter of the resource pages (required flag, where it travels), the auth
+// every documented operation, every parameter of the resource pages (required flag, where it travels), the auth
 // method(s) of each operation and the docs' example responses.
 import { loadDescription, operationLabel } from '../../src/spec/load';
 import { lintDocument, lintInventory, REQUEST_CONTENT_TYPES } from '../../src/spec/lint';
@@ -17,10 +17,11 @@ function find(method: string, path: string): Operation | undefined {
 }
 
 describe('the docs inventory', () => {
-  it('has the 16 documented operations, each once', () => {
-    expect(inventory.operations).toHaveLength(16);
-    expect(new Set(inventory.operations.map((o) => `${o.method} ${o.path}`)).size).toBe(16);
-    expect(new Set(inventory.operations.map((o) => o.operationId)).size).toBe(16);
+  it(`has ${inventory.operations.length} documented operations, each once, as many as the description has`, () => {
+    expect(inventory.operations.length).toBeGreaterThan(0);
+    expect(new Set(inventory.operations.map((o) => `${o.method} ${o.path}`)).size).toBe(inventory.operations.length);
+    expect(new Set(inventory.operations.map((o) => o.operationId)).size).toBe(inventory.operations.length);
+    expect(description.operations).toHaveLength(inventory.operations.length);
   });
 
   it('matches the description (lintInventory finds nothing)', () => {

@@ -17,7 +17,7 @@ export function fakeGitlabCommand(program: Command): void {
     .action(async (options: FakeGitlabOptions) => {
       const port = parsePort(options.port, '--port');
       const { startFakeGitlab } = await import('../../fake-gitlab');
-      const { CannotRunError } = await import('../errors');
+      const { CannotRunError } = await import('../../errors');
       const signal = untilSignal();
       let gitlab: Awaited<ReturnType<typeof startFakeGitlab>>;
       try {

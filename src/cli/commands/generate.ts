@@ -1,6 +1,6 @@
 // `generate [--check]`: regenerates suites/ from spec/; --check exits 1 when suites/ is stale.
 import type { Command } from 'commander';
-import { EXIT } from '../errors';
+import { EXIT } from '../../errors';
 
 export function generateCommand(program: Command): void {
   program

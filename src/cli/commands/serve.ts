@@ -1,7 +1,7 @@
 // `serve [--port N] [--gitlab-port N] [--registration-token T] [--json]`: the reference GitLab CI v1 server
 // with the fake GitLab identity service, until SIGINT/SIGTERM.
 import type { Command } from 'commander';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 
 /** A TCP port option: an integer 0..65535 (0: any free port); UsageError naming the option otherwise. */
 export function parsePort(value: string | undefined, option: string): number {
@@ -48,7 +48,7 @@ export function serveCommand(program: Command): void {
         throw new UsageError('--registration-token must not be empty');
       }
       const { startReferenceStack } = await import('../../server');
-      const { CannotRunError } = await import('../errors');
+      const { CannotRunError } = await import('../../errors');
       const signal = untilSignal();
       let stack: Awaited<ReturnType<typeof startReferenceStack>>;
       try {

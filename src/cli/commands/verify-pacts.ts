@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { addTargetOptions, type TargetOptions } from '../../config/options';
 import type { RunConfig } from '../../config/run-config';
 import type { VerificationResult } from '../../pact/verify';
-import { EXIT } from '../errors';
+import { EXIT } from '../../errors';
 
 interface VerifyPactsCommandOptions extends TargetOptions {
   json?: boolean;
@@ -43,7 +43,7 @@ async function verifyWith(config: RunConfig, consumers: string[]): Promise<Verif
 }
 
 /** One line per interaction, mismatches and reasons under it, then the summary. */
-export function formatVerification(result: VerificationResult): string {
+function formatVerification(result: VerificationResult): string {
   const lines = [`Pact verification of ${result.target}`];
   for (const i of result.interactions) {
     const mark = i.status === 'passed' ? 'PASS' : i.status === 'failed' ? 'FAIL' : 'SKIP';

@@ -6,9 +6,8 @@ import { conflict, forbidden, notFound, unprocessable } from './errors';
 import type { Build, BuildStatus, Commit, CommitStatus, Project, Runner, RunnerInfo, RunnerTombstone } from './model';
 import { randomHexToken, randomToken } from './tokens';
 
-export const PROJECT_TIMEOUT = 3600;
-export const BUILD_STATES = ['running', 'success', 'failed'] as const;
-export type BuildState = (typeof BUILD_STATES)[number];
+const PROJECT_TIMEOUT = 3600;
+const BUILD_STATES = ['running', 'success', 'failed'] as const;
 
 export interface ProjectInput {
   name: string;

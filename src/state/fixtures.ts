@@ -1,0 +1,316 @@
+// The one fixtures layer: the state a check, a Pact provider state or the mutation seeding needs
+// (projects, runners, links, commits, running builds), made through the target's API with the typed
+// clients, over a *recording* transport: every answer that shows a creation is recorded into the scope
+// the request was sent for (and the run's ledger) where it happens, whatever the caller then makes of
+// the answer; so a client that throws on an unexpected status still leaves nothing unrecorded. What is
+// recorded, and how it is removed, is decided in one place: ./resources.ts.
+import crypto from 'node:crypto';
+import { ApiError, DashboardClient, GitlabClient, RunnerClient, type BuildState, type PushData, type RunnerClientOptions, type UserCredentials } from '../clients';
+import type { ApiRequest, ApiResponse, Transport } from '../http/types';
+import { claiming, mayBeTaken, type GitlabIdPool } from './gitlab-id-pool';
+import type { Ledger } from './ledger';
+import type { Naming } from './naming';
+import { recogniseCreation, REMOVAL_ORDER, removeResource, resourceKey, whyNotRemoved, type Holdings, type Removal, type Resource } from './resources';
+
+export interface ProjectHandle {
+  id: number;
+  token: string;
+  gitlabId: number;
+  name: string;
+}
+
+export interface RunnerHandle {
+  id: number;
+  token: string;
+}
+
+export interface CommitHandle {
+  id: number;
+  sha: string;
+  ref: string;
+  buildIds: number[];
+}
+
+export interface FixturesOptions {
+  /** Where state set-up goes. */
+  api: Transport;
+  /** Where the requests of checks go (default: api); apart so that a benchmark can tell them apart. */
+  checks?: Transport;
+  /** Where removals go (default: api). */
+  cleanup?: Transport;
+  /** The user the fixtures act as (authentication #1): one who manages the GitLab projects in `gitlabIds`. */
+  user: UserCredentials;
+  naming: Naming;
+  gitlabIds: GitlabIdPool;
+  /** How long to wait for a free GitLab id (other cases may hold them all for a while). */
+  claimTimeoutMs: number;
+  /** How the runner client talks (default: like the real runners, paths with .json). */
+  runner?: RunnerClientOptions;
+  /** The run's ledger: what is recorded is also removed by the run's sweep. */
+  ledger?: Pick<Ledger, 'created' | 'removed'>;
+}
+
+/** Something that could not be removed, and why (no secret in it). */
+export interface Leftover {
+  resource: Resource;
+  why: string;
+}
+
+export class Fixtures implements Holdings {
+  /** What the run created and has not removed yet, by resourceKey. */
+  private readonly live = new Map<string, Resource>();
+  /** GitLab ids taken from the pool and not yet given back. */
+  private readonly heldGitlabIds = new Set<number>();
+
+  constructor(readonly options: FixturesOptions) {}
+
+  get naming(): Naming {
+    return this.options.naming;
+  }
+
+  scope(): Scope {
+    return new Scope(this);
+  }
+
+  holdsGitlabId(id: number): boolean {
+    return this.heldGitlabIds.has(id);
+  }
+
+  owns(key: string): boolean {
+    return this.live.has(key);
+  }
+
+  /**
+   * Records into `scope` whatever a request created, whether or not the caller expected it to (a broken
+   * server may create a project on a request it should have refused): it must be removed all the same.
+   */
+  record(request: Pick<ApiRequest, 'method' | 'path'>, response: Pick<ApiResponse, 'status' | 'body'>, scope: Scope): void {
+    const resource = recogniseCreation(request, response, this);
+    if (!resource) return;
+    this.options.ledger?.created(resource);
+    this.live.set(resourceKey(resource), resource);
+    scope.add(resource);
+  }
+
+  /** `api`, recording into `scope` every creation its answers show. */
+  recording(api: Transport, scope: Scope): Transport {
+    return {
+      send: async (request) => {
+        const response = await api.send(request);
+        this.record(request, response, scope);
+        return response;
+      },
+    };
+  }
+
+  /** A GitLab project id the user manages, for a CI project about to be created. */
+  async acquireGitlabId(): Promise<number> {
+    const id = await this.options.gitlabIds.acquire(this.options.claimTimeoutMs);
+    this.heldGitlabIds.add(id);
+    return id;
+  }
+
+  /** GitLab ids that another client may have taken: never handed out again, never taken for the run's own. */
+  forfeitGitlabIds(ids: readonly number[]): void {
+    for (const id of ids) this.heldGitlabIds.delete(id);
+  }
+
+  /** Gives a GitLab id back, unless a live CI project of the run still uses it. */
+  releaseGitlabId(id: number): void {
+    const inUse = [...this.live.values()].some((r) => r.kind === 'project' && r.gitlabId === id);
+    if (inUse || !this.heldGitlabIds.delete(id)) return;
+    this.options.gitlabIds.release(id);
+  }
+
+  projectBody(gitlabId: number, defaultRef = 'master'): { name: string; gitlab_id: number; path: string; ssh_url_to_repo: string; default_ref: string } {
+    const name = this.naming.name('project');
+    const space = this.naming.prefix;
+    return { name, gitlab_id: gitlabId, path: `${space}/${name}`, ssh_url_to_repo: `git@gitlab.example:${space}/${name}.git`, default_ref: defaultRef };
+  }
+
+  /** GitLab push data of one commit whose one job carries `tags` (default: the run's tag, so only the run's runners take it). */
+  pushData(options: { sha?: string; ref?: string; tags?: string[] } = {}): PushData {
+    const sha = options.sha ?? crypto.randomBytes(20).toString('hex');
+    const tags = options.tags ?? [this.naming.tag()];
+    return {
+      before: '0000000000000000000000000000000000000000',
+      after: sha,
+      ref: `refs/heads/${options.ref ?? 'master'}`,
+      user_name: 'Conformance Suite',
+      user_email: 'conformance@example.com',
+      commits: [
+        {
+          id: sha,
+          message: `conformance run ${this.naming.runId}`,
+          timestamp: new Date(0).toISOString(),
+          url: 'http://gitlab.example/conformance/commit',
+          author: { name: 'Conformance Suite', email: 'conformance@example.com' },
+        },
+      ],
+      total_commits_count: 1,
+      ci_yaml_file: [`conformance:`, `  script: "echo conformance"`, `  tags: [${tags.join(', ')}]`].join('\n'),
+    };
+  }
+
+  /** Removes one resource the run created; never touches anything else. */
+  async remove(resource: Resource): Promise<Removal> {
+    const key = resourceKey(resource);
+    if (!this.live.has(key)) return { gone: true };
+    const removal = await removeResource(this.options.cleanup ?? this.options.api, this.options.user, resource);
+    if (removal.gone) {
+      this.live.delete(key);
+      this.options.ledger?.removed(resource);
+      if (resource.kind === 'project' && resource.gitlabId !== undefined) this.releaseGitlabId(resource.gitlabId);
+    }
+    return removal;
+  }
+
+  /**
+   * Removes resources in the registry's order, those of one kind at once (within --concurrency);
+   * answers what could not be removed.
+   */
+  async removeInOrder(resources: readonly Resource[]): Promise<Leftover[]> {
+    const left: Leftover[] = [];
+    for (const kind of REMOVAL_ORDER) {
+      const batch = resources.filter((r) => r.kind === kind);
+      const removals = await Promise.all(batch.map((r) => this.remove(r)));
+      removals.forEach((removal, k) => removal.gone || left.push({ resource: batch[k], why: whyNotRemoved(removal) }));
+    }
+    return left;
+  }
+
+  /** Removes everything still alive. */
+  removeAll(): Promise<Leftover[]> {
+    return this.removeInOrder([...this.live.values()]);
+  }
+}
+
+/**
+ * What one case, one Pact interaction or one seeding created: removed when the scope closes, whatever
+ * the outcome. Its transports record into it; its fixtures set up state through the typed clients.
+ */
+export class Scope {
+  /** For the requests of checks: records what they create into this scope. */
+  readonly api: Transport;
+  readonly gitlab: GitlabClient;
+  private readonly setupApi: Transport;
+  private readonly resources: Resource[] = [];
+  private readonly gitlabIds: number[] = [];
+
+  constructor(readonly fixtures: Fixtures) {
+    const { api, checks, user } = fixtures.options;
+    this.api = fixtures.recording(checks ?? api, this);
+    this.setupApi = fixtures.recording(api, this);
+    this.gitlab = new GitlabClient(this.setupApi, user);
+  }
+
+  add(resource: Resource): void {
+    this.resources.push(resource);
+  }
+
+  /** A runner client for set-up (registered already when `token` is given). */
+  runner(token?: string): RunnerClient {
+    return new RunnerClient(this.setupApi, { ...this.fixtures.options.runner, token });
+  }
+
+  /** GitLab ids this scope reserved for creations of its own requests. */
+  get reservedGitlabIds(): readonly number[] {
+    return this.gitlabIds;
+  }
+
+  /** A GitLab project id for a CI project a request of this scope is about to create; given back at close. */
+  async reserveGitlabId(): Promise<number> {
+    const id = await this.fixtures.acquireGitlabId();
+    this.gitlabIds.push(id);
+    return id;
+  }
+
+  /** Like reserveGitlabId, and checked to have no CI project right now (someone may have attached one since). */
+  async freeGitlabId(): Promise<number> {
+    const projects = await new DashboardClient(this.setupApi, this.fixtures.options.user).listProjects();
+    const inUse = new Set(projects.map((p) => p.gitlab_id));
+    for (;;) {
+      const id = await this.fixtures.acquireGitlabId();
+      if (!inUse.has(id)) {
+        this.gitlabIds.push(id);
+        return id;
+      }
+      this.fixtures.forfeitGitlabIds([id]);
+    }
+  }
+
+  /** A CI project of the run, on a GitLab project the run holds (another one if someone took it meanwhile). */
+  async createProject(defaultRef = 'master'): Promise<ProjectHandle> {
+    const outcome = await claiming(
+      () => this.tryCreateProject(defaultRef),
+      (o) => o instanceof ApiError && mayBeTaken(o.status),
+    );
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  }
+
+  private async tryCreateProject(defaultRef: string): Promise<ProjectHandle | Error> {
+    const gitlabId = await this.fixtures.acquireGitlabId();
+    const body = this.fixtures.projectBody(gitlabId, defaultRef);
+    try {
+      const project = await this.gitlab.createProject(body);
+      if (!this.fixtures.owns(resourceKey({ kind: 'project', id: project.id }))) {
+        throw new Error(`POST /projects answered a CI project on gitlab_id ${project.gitlab_id}, not the ${gitlabId} it was asked for: not used`);
+      }
+      return { id: project.id, token: project.token, gitlabId, name: body.name };
+    } catch (error) {
+      // Another client may have attached a CI project to it since it was found free: it is not given back.
+      if (error instanceof ApiError && mayBeTaken(error.status)) this.fixtures.forfeitGitlabIds([gitlabId]);
+      else this.fixtures.releaseGitlabId(gitlabId);
+      if (error instanceof Error) return error;
+      throw error;
+    }
+  }
+
+  /**
+   * A runner specific to a project of the run (never a shared one: on staging it would take other
+   * people's builds), tagged so that it only ever takes the run's builds.
+   */
+  async registerRunner(project: Pick<ProjectHandle, 'token'>, tags = [this.fixtures.naming.tag()]): Promise<RunnerHandle> {
+    const { id, token } = await this.runner().register({ token: project.token, description: this.fixtures.naming.name('runner'), tags });
+    return { id, token };
+  }
+
+  async linkRunner(project: Pick<ProjectHandle, 'id'>, runner: Pick<RunnerHandle, 'id'>): Promise<void> {
+    await this.gitlab.linkRunner(project.id, runner.id);
+  }
+
+  async pushCommit(project: Pick<ProjectHandle, 'id' | 'token'>, data = this.fixtures.pushData()): Promise<CommitHandle> {
+    const commit = await this.gitlab.pushCommit(project.id, project.token, data);
+    return { id: commit.id, sha: commit.sha, ref: commit.ref, buildIds: (commit.builds ?? []).map((b) => b.id) };
+  }
+
+  /** The runner asks for a build and must get one; its id. */
+  async takeBuild(runnerToken: string): Promise<number> {
+    const answer = await this.runner(runnerToken).requestBuild();
+    if (answer.kind !== 'build') throw new Error(`the runner got no build (POST /builds/register: ${answer.kind})`);
+    return answer.build.id;
+  }
+
+  /** The runner reports its build finished. */
+  async finishBuild(runnerToken: string, buildId: number, state: Exclude<BuildState, 'running'>, trace: string): Promise<void> {
+    const answer = await this.runner(runnerToken).updateBuild(buildId, state, trace);
+    if (answer !== 'ok') throw new Error(`the runner could not finish build ${buildId} (PUT /builds/:id: ${answer})`);
+  }
+
+  /** A running build assigned to a fresh runner of a fresh project (nothing else can take it). */
+  async runningBuild(): Promise<{ project: ProjectHandle; runner: RunnerHandle; buildId: number }> {
+    const project = await this.createProject();
+    const [runner] = await Promise.all([this.registerRunner(project), this.pushCommit(project)]);
+    return { project, runner, buildId: await this.takeBuild(runner.token) };
+  }
+
+  /** Removes what this scope created and gives its GitLab ids back; answers what could not be removed. */
+  async close(): Promise<Leftover[]> {
+    const left = await this.fixtures.removeInOrder(this.resources);
+    for (const id of this.gitlabIds) this.fixtures.releaseGitlabId(id);
+    this.resources.length = 0;
+    this.gitlabIds.length = 0;
+    return left;
+  }
+}

@@ -38,20 +38,19 @@ export interface RunConfig {
 export function secretsOf(
   config: Pick<RunConfig, 'privateToken' | 'developerToken' | 'outsiderToken' | 'registrationToken'> & { target?: string; gitlabUrl?: string },
 ): string[] {
-  const passwords = [config.target, config.gitlabUrl].flatMap(urlPassword);
+  const passwords = [config.target, config.gitlabUrl].map(urlPassword);
   return [config.privateToken, config.developerToken, config.outsiderToken, config.registrationToken, ...passwords].filter(
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
 }
 
-/** The password of a URL as written in it and decoded. */
-function urlPassword(url: string | undefined): string[] {
-  if (!url) return [];
+/** The password of a URL's user info, decoded (the redactor also catches its encoded forms). */
+export function urlPassword(url: string | undefined): string | undefined {
   try {
-    const { password } = new URL(url);
-    return password ? [password, decodeURIComponent(password)] : [];
+    const { password } = new URL(url ?? '');
+    return password ? decodeURIComponent(password) : undefined;
   } catch {
-    return [];
+    return undefined;
   }
 }
 

@@ -11,7 +11,7 @@ const CONTENT_TYPES = { json: 'application/json', form: 'application/x-www-form-
 const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection']);
 
 /** The body bytes and their Content-Type ('' for none), or undefined for a request without a body. */
-export function bodyOf(request: ApiRequest): { bytes: Buffer; contentType: string } | undefined {
+function bodyOf(request: ApiRequest): { bytes: Buffer; contentType: string } | undefined {
   const contentType = request.contentType ?? CONTENT_TYPES[request.encoding ?? 'json'];
   if (request.rawBody !== undefined) {
     return { bytes: typeof request.rawBody === 'string' ? Buffer.from(request.rawBody, 'utf8') : Buffer.from(request.rawBody), contentType };
@@ -22,7 +22,7 @@ export function bodyOf(request: ApiRequest): { bytes: Buffer; contentType: strin
 }
 
 /** The query text: the raw part first, then the encoded pairs. */
-export function queryOf(request: ApiRequest): string {
+function queryOf(request: ApiRequest): string {
   return [request.rawQuery, request.query && encodeQuery(request.query)].filter((part) => part).join('&');
 }
 

@@ -56,7 +56,7 @@ function sha256Of(file: string): string {
 }
 
 /** A URL with the password of its user info (if any) redacted. */
-export function withoutPassword(url: string): string {
+function withoutPassword(url: string): string {
   try {
     const { password } = new URL(url);
     return password ? url.replace(`:${password}@`, `:${REDACTED}@`) : url;

@@ -15,7 +15,7 @@ export function isSecretName(name: string): boolean {
 }
 
 /** The forms a secret takes on the wire: as is, percent-encoded (%20 or + for a space), JSON-escaped. */
-export function secretForms(secret: string): string[] {
+function secretForms(secret: string): string[] {
   const encoded = percentEncode(secret);
   return [...new Set([secret, encoded, encodeURIComponent(secret), encoded.replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)])];
 }

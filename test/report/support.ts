@@ -10,7 +10,7 @@ import type { RunReport } from '../../src/report/write';
 import type { RunningReferenceStack } from '../../src/server';
 import { ROOT } from '../run/helpers';
 
-export const REPORT_SCHEMA_FILE = path.join(ROOT, 'spec', 'report.schema.json');
+const REPORT_SCHEMA_FILE = path.join(ROOT, 'spec', 'report.schema.json');
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 addFormats(ajv);

@@ -56,7 +56,7 @@ function bodyOf(bytes: Buffer, redactor: Redactor): EvidenceBody {
 const headersOf = (headers: Array<[string, string]>, redactor: Redactor): Array<[string, string]> =>
   headers.map(([name, value]) => [name, isSecretName(name) ? REDACTED : redactor.text(value)]);
 
-export function requestEvidence(request: WireRequest, redactor: Redactor): EvidenceRequest {
+function requestEvidence(request: WireRequest, redactor: Redactor): EvidenceRequest {
   return {
     method: request.method,
     url: redactor.text(request.url),
@@ -65,7 +65,7 @@ export function requestEvidence(request: WireRequest, redactor: Redactor): Evide
   };
 }
 
-export function responseEvidence(response: WireResponse, durationMs: number, redactor: Redactor): EvidenceResponse {
+function responseEvidence(response: WireResponse, durationMs: number, redactor: Redactor): EvidenceResponse {
   return {
     httpVersion: response.httpVersion,
     status: response.status,

@@ -1,6 +1,6 @@
 // The environment variables a reproduction names instead of a secret's value (README, "Reproduce a
 // failure"): the run's own credentials, and the passwords of URLs with user info.
-import type { RunConfig } from '../../config/run-config';
+import { urlPassword, type RunConfig } from '../../config/run-config';
 
 export interface SecretVariable {
   value: string;
@@ -31,14 +31,4 @@ export function secretVariables(config: Credentials): SecretVariable[] {
     if (password) out.push({ value: password, variable });
   }
   return out;
-}
-
-/** The password of a URL's user info, decoded. */
-export function urlPassword(url: string | undefined): string | undefined {
-  try {
-    const { password } = new URL(url ?? '');
-    return password ? decodeURIComponent(password) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -27,13 +27,13 @@ const CREATIONS: Record<string, ResourceKind> = {
 const COLLECTIONS: Record<ResourceKind, string> = { project: 'projects', runner: 'runners', build: 'builds', commit: 'commits' };
 
 /** The API path of a request-target: below /api/v1, without the query and the .json suffix. */
-export function apiPath(target: string): string {
+function apiPath(target: string): string {
   const path = target.split('?')[0];
   const at = path.lastIndexOf('/api/v1');
   return (at >= 0 ? path.slice(at + '/api/v1'.length) : path).replace(/\.json$/, '');
 }
 
-export function parseJson(bytes: Buffer | undefined): unknown {
+function parseJson(bytes: Buffer | undefined): unknown {
   try {
     return bytes ? JSON.parse(bytes.toString('utf8')) : undefined;
   } catch {

@@ -2,6 +2,7 @@
 // user token and to decide what the user may do (see README, "The embedded reference server").
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { requestTarget } from '../http/request-target';
 import { ACCESS, loadGitlabData, type FakeProject, type FakeUser, type GitlabData, type UserRole } from './fixtures';
 
 export interface FakeGitlabOptions {
@@ -125,10 +126,8 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
   const host = options.host ?? '127.0.0.1';
   let data: GitlabData | undefined;
   const server = http.createServer((req, res) => {
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://fake-gitlab.invalid');
-    } catch {
+    const url = requestTarget(req.url ?? '/');
+    if (!url) {
       send(res, msg(400, '400 (Bad request)'));
       return;
     }

@@ -7,11 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { PROXY_FAULTS } from '../faults/rewrites';
 import type { RunReport } from '../report/write';
 import type { StoreSnapshot } from '../server';
-import { describeHow, selectionOf, type Mutant } from './mutants';
-import { startTarget, type RunningTarget, type TargetSpec } from './target';
+import { selectionOf, type Mutant } from './mutants';
+import { startTarget, type RunningTarget } from './target';
 import type { Variant } from './variants';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -34,7 +33,6 @@ export interface FailedCheck {
 export interface MutantResult {
   name: string;
   breaks: string;
-  how: string;
   only: string[];
   /** A check of the rule the mutant breaks failed. */
   caught: boolean;
@@ -88,7 +86,7 @@ export function defaultConcurrency(): number {
 }
 
 /** Runs `gitlab-ci-conformance run --target` against a running target; credentials travel in the environment. */
-export function runSuite(target: RunningTarget, reportDir: string, only: string[] = [], timeoutMs = 300_000): Promise<SuiteRun> {
+function runSuite(target: RunningTarget, reportDir: string, only: string[] = [], timeoutMs = 300_000): Promise<SuiteRun> {
   const started = Date.now();
   fs.rmSync(reportDir, { recursive: true, force: true });
   fs.mkdirSync(reportDir, { recursive: true });
@@ -121,17 +119,9 @@ function failedChecks(report: RunReport | undefined): FailedCheck[] {
   return (report?.checks ?? []).filter((c) => c.status === 'failed').map((c) => ({ id: c.id, rule: c.rule, reason: c.reason }));
 }
 
-export function mutantTarget(mutant: Mutant): TargetSpec {
-  if ('fault' in mutant.how) return { faults: [mutant.how.fault] };
-  const name = mutant.how.proxy;
-  const fault = PROXY_FAULTS.find((f) => f.name === name);
-  if (!fault) throw new Error(`mutant ${mutant.name}: no proxy fault ${name} in src/faults/rewrites.ts`);
-  return { proxy: { rewrite: fault.rewrite } };
-}
-
-export async function runMutant(mutant: Mutant, options: HarnessOptions): Promise<MutantResult> {
+async function runMutant(mutant: Mutant, options: HarnessOptions): Promise<MutantResult> {
   const only = options.full ? [] : selectionOf(mutant);
-  const target = await startTarget(mutantTarget(mutant));
+  const target = await startTarget({ fault: mutant.fault });
   try {
     const run = await runSuite(target, path.join(options.reportRoot, 'mutants', mutant.name), only);
     const failed = failedChecks(run.report);
@@ -140,7 +130,6 @@ export async function runMutant(mutant: Mutant, options: HarnessOptions): Promis
     return {
       name: mutant.name,
       breaks: mutant.breaks,
-      how: describeHow(mutant.how),
       only,
       caught: !problem && caughtBy.includes(mutant.breaks),
       caughtBy,
@@ -154,7 +143,7 @@ export async function runMutant(mutant: Mutant, options: HarnessOptions): Promis
   }
 }
 
-export async function runVariant(variant: Variant, options: HarnessOptions): Promise<VariantResult> {
+async function runVariant(variant: Variant, options: HarnessOptions): Promise<VariantResult> {
   const target = await startTarget(variant.target());
   try {
     const before = target.stack.store.snapshot();
@@ -215,7 +204,7 @@ function describeDifference(a: object, b: object): string {
 }
 
 /** Runs fn over items, at most `concurrency` at once, keeping the order of items in the answer. */
-export async function inPool<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function inPool<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

@@ -1,7 +1,7 @@
 // Conforming variants: servers that differ from the reference server only in ways the docs allow. The
 // suite must pass each with zero failures; a failure here is a false alarm of the suite.
 import crypto from 'node:crypto';
-import { CONFORMING_REWRITES } from '../faults/rewrites';
+import { CONFORMING_REWRITES } from '../faults/conforming';
 import type { IdGenerator, TokenGenerator } from '../server';
 import { seedStagingData } from './seed';
 import type { TargetSpec } from './target';

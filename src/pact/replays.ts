@@ -4,7 +4,7 @@
 // client: a creation whose token or id the replayed request uses), redacted, with a curl replay.
 import { STATUS_CODES } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ProxiedRequest, ProxiedResponse } from '../faults/proxy';
+import type { ProxiedRequest, ProxiedResponse } from '../http/proxy';
 import type { TransportError } from '../http/client';
 import type { ApiRequest, ApiResponse } from '../http/types';
 import { curlReproduction, evidenceOf, ExchangeLog, type Evidence, type Recorded, type SecretVariable } from '../report/evidence';

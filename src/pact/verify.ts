@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CannotRunError } from '../errors';
 import { apiBase, secretsOf, type RunConfig } from '../config/run-config';
-import { jsonOf, startFaultProxy, type ProxiedRequest, type ProxiedResponse } from '../faults/proxy';
+import { jsonOf, startProxy, type ProxiedRequest, type ProxiedResponse } from '../http/proxy';
 import { HttpClient, STOP_FILE_VARIABLE } from '../http/client';
 import { secretVariables, type Evidence } from '../report/evidence';
 import { Redactor, tokensIn } from '../report/redact';
@@ -140,7 +140,7 @@ async function replay(
 ): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
   const replays = new ReplayRecorder(config.target, secretVariables(config));
   const session = await StateSession.start(config, options, redactor, replays);
-  const recorder = await startFaultProxy({
+  const recorder = await startProxy({
     target: config.target,
     rewriteRequest: (req) => void replays.received(req),
     rewrite: (req, res) => {

@@ -22,6 +22,8 @@ export class IdentityUnavailableError extends Error {
   override readonly name = 'IdentityUnavailableError';
 }
 
+/** Visible ASCII only: what a header carries byte for byte, and all GitLab tokens are made of. */
+const CARRIABLE_TOKEN = /^[\x21-\x7e]+$/;
 const PER_PAGE = 100;
 const MAX_PAGES = 50;
 /** Successful answers are remembered this long: a conformance run asks the same questions many times. */
@@ -39,6 +41,9 @@ export class GitlabIdentityClient implements IdentityProvider {
   }
 
   private async get(path: string, token: string): Promise<{ status: number; body: unknown }> {
+    // A token that cannot travel unchanged in a header (a control, non-ASCII or blank character) is none
+    // GitLab issued: GitLab is not asked, and would not know it (GitLab's own answer: 401).
+    if (!CARRIABLE_TOKEN.test(token)) return { status: 401, body: undefined };
     let res: Response;
     try {
       res = await fetch(`${this.api}${path}`, {

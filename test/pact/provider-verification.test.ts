@@ -4,7 +4,7 @@
 // token reaches a result.
 import crypto from 'node:crypto';
 import { DEFAULTS, type RunConfig } from '../../src/config/run-config';
-import { startFaultProxy, type FaultProxy, type ProxiedRequest, type ProxiedResponse } from '../../src/faults/proxy';
+import { startProxy, type RunningProxy, type ProxiedRequest, type ProxiedResponse } from '../../src/http/proxy';
 import { HttpClient } from '../../src/http/client';
 import { verifyPacts, type VerificationResult } from '../../src/pact/verify';
 import { startReferenceStack } from '../../src/server';
@@ -55,8 +55,8 @@ async function ciProjects(): Promise<unknown[]> {
   return [...(projects.body as unknown[]), ...(runners.body as unknown[])];
 }
 
-async function withFault(rewrite: (req: ProxiedRequest, res: ProxiedResponse) => ProxiedResponse | undefined, run: (proxy: FaultProxy) => Promise<void>): Promise<void> {
-  const proxy = await startFaultProxy({ target: stack.url, rewrite });
+async function withFault(rewrite: (req: ProxiedRequest, res: ProxiedResponse) => ProxiedResponse | undefined, run: (proxy: RunningProxy) => Promise<void>): Promise<void> {
+  const proxy = await startProxy({ target: stack.url, rewrite });
   try {
     await run(proxy);
   } finally {

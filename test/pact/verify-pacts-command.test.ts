@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import { verifyPactsCommand } from '../../src/cli/commands/verify-pacts';
 import { CannotRunError } from '../../src/errors';
-import { startFaultProxy, type ProxiedRequest } from '../../src/faults/proxy';
+import { startProxy, type ProxiedRequest } from '../../src/http/proxy';
 import { startReferenceStack } from '../../src/server';
 import { TOOL } from '../../src/tool';
 
@@ -48,7 +48,7 @@ describe('verify-pacts', () => {
   });
 
   it('exits 1 when a consumer expectation is broken (runners/delete answers 204)', async () => {
-    const proxy = await startFaultProxy({
+    const proxy = await startProxy({
       target: stack.url,
       rewrite: (req, res) => (req.method === 'DELETE' && req.path === '/api/v1/runners/delete' && req.headers['content-type'] === 'application/json' && !fromTheSuite(req) ? { ...res, status: 204 } : undefined),
     });

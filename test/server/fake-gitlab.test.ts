@@ -90,3 +90,11 @@ test('GET /projects/:id/hooks: 200 [] for master/owner, 403 for a developer, 404
 test('unknown paths answer a JSON 404', async () => {
   expect((await get('/nope', gitlab.users.maintainer)).status).toBe(404);
 });
+
+test('a CI server whose GitLab URL ends in "/" sends //api/v3/...: repeated slashes count as one, as in GitLab', async () => {
+  const headers = { 'PRIVATE-TOKEN': gitlab.users.maintainer };
+  const user = await fetch(`${gitlab.url}/` + '/api/v3/user', { headers });
+  expect(user.status).toBe(200);
+  expect(((await user.json()) as { username: string }).username).toBe('ci-maintainer');
+  expect((await fetch(`${gitlab.url}/api//v3//projects/1001/hooks`, { headers })).status).toBe(200);
+});

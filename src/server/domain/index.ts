@@ -2,5 +2,5 @@
 export * from './errors';
 export * from './model';
 export * from './store';
-export { jobsFromCiYaml, DEFAULT_JOB, type JobSpec } from './ci-config';
-export { randomToken, randomHexToken } from './tokens';
+export { jobsFromCiYaml } from './ci-config';
+export { randomToken } from './tokens';

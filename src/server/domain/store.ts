@@ -6,9 +6,8 @@ import { conflict, forbidden, notFound, unprocessable } from './errors';
 import type { Build, BuildStatus, Commit, CommitStatus, Project, Runner, RunnerInfo, RunnerTombstone } from './model';
 import { randomHexToken, randomToken } from './tokens';
 
-export const PROJECT_TIMEOUT = 3600;
-export const BUILD_STATES = ['running', 'success', 'failed'] as const;
-export type BuildState = (typeof BUILD_STATES)[number];
+const PROJECT_TIMEOUT = 3600;
+const BUILD_STATES = ['running', 'success', 'failed'] as const;
 
 export interface ProjectInput {
   name: string;
@@ -39,6 +38,11 @@ export interface RunnerInput {
   description?: string | null;
   tags?: string[];
   info?: RunnerInfo;
+}
+
+/** What a registration token grants: a shared runner (no project) or a runner specific to the project. */
+export interface RunnerGrant {
+  project: Project | undefined;
 }
 
 export type RunnerDeletion = { runner: Runner; repeated: false } | { tombstone: RunnerTombstone; repeated: true };
@@ -93,8 +97,6 @@ export class CiStore {
   private readonly runners = new Map<number, Runner>();
   private readonly runnersByToken = new Map<string, Runner>();
   private readonly deletedRunners = new Map<string, RunnerTombstone>();
-  /** Ids of deleted projects (only ever read by fault switches that must tell "deleted" from "never existed"). */
-  private readonly deletedProjectIds = new Set<number>();
 
   private readonly builds = new Map<number, Build>();
   /** Pending builds by id; a Map iterates in insertion order, so the oldest comes first. */
@@ -120,10 +122,6 @@ export class CiStore {
     return this.projects.get(id);
   }
 
-  projectByGitlabId(gitlabId: number): Project | undefined {
-    return this.projectsByGitlabId.get(gitlabId);
-  }
-
   /** CI projects attached to any of the given GitLab projects, by CI id. */
   projectsForGitlabIds(gitlabIds: ReadonlySet<number>): Project[] {
     const out: Project[] = [];
@@ -134,10 +132,9 @@ export class CiStore {
     return out.sort((a, b) => a.id - b.id);
   }
 
-  /** `checks.uniqueName: false` lets a name another project has through (a fault switch of mutation testing). */
-  createProject(input: ProjectInput, checks: { uniqueName?: boolean } = {}): Project {
+  createProject(input: ProjectInput): Project {
     if (isBlank(input.name)) throw unprocessable("name can't be blank");
-    this.assertNoConflict(checks.uniqueName === false ? undefined : input.name, input.gitlabId);
+    this.assertNoConflict(input.name, input.gitlabId);
     const at = this.now();
     const project: Project = {
       id: this.id('project', this.projects),
@@ -160,11 +157,11 @@ export class CiStore {
     return project;
   }
 
-  updateProject(id: number, changes: Partial<ProjectInput>, checks: { uniqueName?: boolean } = {}): Project {
+  updateProject(id: number, changes: Partial<ProjectInput>): Project {
     const project = this.projects.get(id);
     if (!project) throw notFound();
     if (changes.name !== undefined && isBlank(changes.name)) throw unprocessable("name can't be blank");
-    this.assertNoConflict(checks.uniqueName === false ? undefined : changes.name, changes.gitlabId, project);
+    this.assertNoConflict(changes.name, changes.gitlabId, project);
     if (changes.name !== undefined && changes.name !== project.name) {
       this.projectsByName.delete(project.name);
       project.name = changes.name;
@@ -187,7 +184,6 @@ export class CiStore {
     const project = this.projects.get(id);
     if (!project) return undefined;
     this.projects.delete(id);
-    this.deletedProjectIds.add(id);
     this.projectsByToken.delete(project.token);
     this.projectsByGitlabId.delete(project.gitlabId);
     if (this.projectsByName.get(project.name) === project) this.projectsByName.delete(project.name);
@@ -201,31 +197,17 @@ export class CiStore {
     return project;
   }
 
-  /** Whether a project with this id existed and was deleted. */
-  wasProjectDeleted(id: number): boolean {
-    return this.deletedProjectIds.has(id);
-  }
-
-  /** Which kind of CI credential a token is, if any (a deleted runner's token is 'deleted-runner'). */
-  tokenKind(token: string): 'registration' | 'project' | 'runner' | 'deleted-runner' | undefined {
-    if (token === this.registrationToken) return 'registration';
-    if (this.projectsByToken.has(token)) return 'project';
-    if (this.runnersByToken.has(token)) return 'runner';
-    if (this.deletedRunners.has(token)) return 'deleted-runner';
-    return undefined;
-  }
-
   /** The project named by projectId, if token is its token; 'forbidden' otherwise (also for an unknown id). */
   authenticateProject(projectId: number, token: string): Project {
     const project = this.projectsByToken.get(token);
-    if (!project || project.id !== projectId) throw forbidden();
+    if (!project || project.id !== projectId) throw forbidden('project');
     return project;
   }
 
   /** The CI project of GitLab project gitlabId, if token is its token; 'forbidden' otherwise. */
   authenticateProjectByGitlabId(gitlabId: number, token: string): Project {
     const project = this.projectsByToken.get(token);
-    if (!project || project.gitlabId !== gitlabId) throw forbidden();
+    if (!project || project.gitlabId !== gitlabId) throw forbidden('project');
     return project;
   }
 
@@ -259,14 +241,21 @@ export class CiStore {
     return [...this.runners.values()];
   }
 
-  getRunner(id: number): Runner | undefined {
-    return this.runners.get(id);
+  /** What a token may register: a shared runner (the registration token) or one specific to the project whose token it is. */
+  authenticateRegistration(token: string): RunnerGrant {
+    if (token === this.registrationToken) return { project: undefined };
+    const project = this.projectsByToken.get(token);
+    if (!project) throw forbidden('registration');
+    return { project };
   }
 
   /** Registers a shared runner (registration token) or one specific to the project whose token it is. */
   registerRunner(registrationToken: string, input: RunnerInput = {}): Runner {
-    const project = this.projectsByToken.get(registrationToken);
-    if (registrationToken !== this.registrationToken && !project) throw forbidden();
+    return this.addRunner(this.authenticateRegistration(registrationToken), input);
+  }
+
+  /** Adds the runner a registration grants. */
+  addRunner({ project }: RunnerGrant, input: RunnerInput = {}): Runner {
     const at = this.now();
     const runner: Runner = {
       id: this.id('runner', this.runners),
@@ -285,10 +274,6 @@ export class CiStore {
     return runner;
   }
 
-  runnerByToken(token: string): Runner | undefined {
-    return this.runnersByToken.get(token);
-  }
-
   deletedRunner(token: string): RunnerTombstone | undefined {
     return this.deletedRunners.get(token);
   }
@@ -296,7 +281,7 @@ export class CiStore {
   /** The live runner whose token this is; 'forbidden' for any other token, a deleted runner's included. */
   authenticateRunner(token: string): Runner {
     const runner = this.runnersByToken.get(token);
-    if (!runner) throw forbidden();
+    if (!runner) throw forbidden('runner');
     return runner;
   }
 
@@ -304,7 +289,11 @@ export class CiStore {
   deleteRunner(token: string): RunnerDeletion {
     const tombstone = this.deletedRunners.get(token);
     if (tombstone) return { tombstone, repeated: true };
-    const runner = this.authenticateRunner(token);
+    return { runner: this.removeRunner(this.authenticateRunner(token)), repeated: false };
+  }
+
+  /** Removes a live runner, keeping a tombstone so that its token stays refused and a repeated DELETE answers 200. */
+  removeRunner(runner: Runner): Runner {
     this.runners.delete(runner.id);
     this.runnersByToken.delete(runner.token);
     const at = this.now();
@@ -316,7 +305,7 @@ export class CiStore {
       createdAt: runner.createdAt,
       deletedAt: at,
     });
-    return { runner, repeated: false };
+    return runner;
   }
 
   linkRunner(projectId: number, runnerId: number): Runner {
@@ -341,16 +330,13 @@ export class CiStore {
 
   // ---- commits and builds ------------------------------------------------------------------------
 
-  /**
-   * Creates the commit of a push with its pending builds; the same sha and ref are never created twice
-   * (unless `checks.deduplicate` is false: a fault switch of mutation testing).
-   */
-  createCommit(project: Project, push: PushInput, checks: { deduplicate?: boolean } = {}): { commit: Commit; created: boolean } {
+  /** Creates the commit of a push with its pending builds; the same sha and ref are never created twice. */
+  createCommit(project: Project, push: PushInput): { commit: Commit; created: boolean } {
     const isTag = push.ref.startsWith('refs/tags/');
     const ref = push.ref.replace(/^refs\/(heads|tags)\//, '');
     const key = `${push.sha}\0${ref}`;
     const existing = project.commitIndex.get(key);
-    if (existing && checks.deduplicate !== false) return { commit: existing, created: false };
+    if (existing) return { commit: existing, created: false };
     // Parse the configuration before anything is created: an invalid one creates nothing.
     const jobs: JobSpec[] = push.ciYamlFile !== undefined ? jobsFromCiYaml(push.ciYamlFile, ref, isTag) : [DEFAULT_JOB];
     const described = push.commits.find((c) => c.id === push.sha) ?? push.commits[push.commits.length - 1];
@@ -407,26 +393,22 @@ export class CiStore {
     return out;
   }
 
-  /** Hands the oldest pending build this runner may run to it and marks it running; undefined when none. */
+  /**
+   * Hands the oldest pending build this runner may run to it and marks it running; undefined when none.
+   * Selection and assignment are one synchronous step: no build goes to two runners asking at once.
+   */
   requestBuild(runner: Runner, info?: RunnerInfo): Build | undefined {
-    const build = this.nextBuildFor(runner, info);
-    return build && this.assignBuild(runner, build);
-  }
-
-  /** The oldest pending build this runner may run (not assigned yet); notes that the runner called. */
-  nextBuildFor(runner: Runner, info?: RunnerInfo): Build | undefined {
     runner.contactedAt = this.now();
     if (info) runner.info = { ...runner.info, ...info };
     for (const build of this.pending.values()) {
       if (!runner.isShared && !runner.projectIds.has(build.projectId)) continue;
       if (!build.tags.every((t) => runner.tags.includes(t))) continue;
-      return build;
+      return this.assignBuild(runner, build);
     }
     return undefined;
   }
 
-  /** Marks the build running on the runner. Callers select and assign in one synchronous step. */
-  assignBuild(runner: Runner, build: Build): Build {
+  private assignBuild(runner: Runner, build: Build): Build {
     const at = this.now();
     this.pending.delete(build.id);
     build.status = 'running';
@@ -436,20 +418,16 @@ export class CiStore {
     return build;
   }
 
-  getBuild(id: number): Build | undefined {
-    return this.builds.get(id);
-  }
-
-  /** The running build assigned to this runner; 'not-found' for any other build. */
-  assignedBuild(runner: Runner, buildId: number): Build {
+  /** The running build assigned to this runner; undefined for any other build. */
+  assignedBuild(runner: Runner, buildId: number): Build | undefined {
     const build = this.builds.get(buildId);
-    if (!build || build.status !== 'running' || build.runnerId !== runner.id) throw notFound();
-    return build;
+    return build && build.status === 'running' && build.runnerId === runner.id ? build : undefined;
   }
 
   /** Updates trace and state of a running build assigned to the runner. */
   updateBuild(runner: Runner, buildId: number, update: { state?: string; trace?: string }): Build {
     const build = this.assignedBuild(runner, buildId);
+    if (!build) throw notFound();
     if (update.state !== undefined && !(BUILD_STATES as readonly string[]).includes(update.state)) {
       throw unprocessable(`state must be one of ${BUILD_STATES.join(', ')}`);
     }

@@ -2,7 +2,7 @@
 // with Rails-style bracketed keys (data[commits][0][id]) turned into nested objects and arrays.
 import type http from 'node:http';
 
-export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const MAX_ARRAY_INDEX = 1000;
 const MAX_DEPTH = 20;
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -1,13 +1,13 @@
 // Typed reading of request attributes: missing -> 400 "<name>" not given, wrong type -> 400.
 import type { Params } from './body';
-import { badRequest, notGiven } from './errors';
+import { notGiven, refuse } from './errors';
 
 const isMissing = (v: unknown): boolean => v === undefined || v === null;
 
 function asString(value: unknown, label: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw badRequest(`"${label}" must be a string`);
+  throw refuse('inputMalformed', `"${label}" must be a string`);
 }
 
 function asInt(value: unknown, label: string): number {
@@ -16,7 +16,7 @@ function asInt(value: unknown, label: string): number {
     const n = Number(value.trim());
     if (Number.isSafeInteger(n)) return n;
   }
-  throw badRequest(`"${label}" must be an integer`);
+  throw refuse('inputMalformed', `"${label}" must be an integer`);
 }
 
 export function optionalString(params: Params, name: string, label = name): string | undefined {
@@ -45,7 +45,7 @@ export function requiredInt(params: Params, name: string, label = name): number 
 export function optionalObject(params: Params, name: string, label = name): Params | undefined {
   const v = params[name];
   if (isMissing(v)) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) throw badRequest(`"${label}" must be an object`);
+  if (typeof v !== 'object' || Array.isArray(v)) throw refuse('inputMalformed', `"${label}" must be an object`);
   return v as Params;
 }
 

@@ -1,50 +1,20 @@
-// Routing of /api/v1 paths to operations: the optional .json suffix, integer path parameters, and the
-// distinction between an unknown path (404) and an undocumented method on a documented path (405).
-import type http from 'node:http';
-import type { ServerContext } from '../context';
-import type { Params } from './body';
+// Which route a request is for: the API path (the .json suffix is optional), integer path parameters, and
+// the difference between an unknown path (404) and an undocumented method on a documented path (405).
+import { pathId } from './params';
+import type { Route } from './route';
 
-export interface RouteRequest {
-  method: string;
-  /** The path relative to /api/v1, without the .json suffix, e.g. /projects/12. */
-  path: string;
-  pathParams: Record<string, string>;
-  query: Params;
-  body: Params;
-  /** Why the body could not be read; handlers of operations with a body report it as 400. */
-  bodyError?: string;
-  /** Query and body merged (the body wins). */
-  params: Params;
-  headers: http.IncomingHttpHeaders;
-}
-
-export interface Reply {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-export type Handler = (ctx: ServerContext, req: RouteRequest) => Reply | Promise<Reply>;
-
-export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** OpenAPI path template, e.g. /projects/{id}/runners/{runner_id}. */
-  template: string;
-  operationId: string;
-  handler: Handler;
-}
-
-interface CompiledRoute extends Route {
+interface CompiledRoute {
+  route: Route;
   segments: Array<{ literal: string } | { param: string }>;
   literals: number;
 }
 
 export type RouteMatch =
-  | { kind: 'route'; route: Route; pathParams: Record<string, string> }
+  | { kind: 'route'; route: Route; path: string; pathParams: Record<string, string>; ids: Record<string, number> }
   | { kind: 'method-not-allowed'; allow: string[] }
   | { kind: 'not-found' };
 
-export const API_PREFIX = '/api/v1';
+const API_PREFIX = '/api/v1';
 const INTEGER_SEGMENT = /^-?\d+$/;
 
 /** "/api/v1/projects/12.json" -> "/projects/12"; undefined outside the API. */
@@ -59,34 +29,39 @@ export function apiPath(pathname: string): string | undefined {
 export class Router {
   private readonly routes: CompiledRoute[];
 
-  constructor(routes: Route[]) {
+  constructor(routes: readonly Route[]) {
     this.routes = routes.map((route) => {
       const segments = route.template
         .split('/')
         .filter(Boolean)
         .map((s) => (s.startsWith('{') ? { param: s.slice(1, -1) } : { literal: s }));
-      return { ...route, segments, literals: segments.filter((s) => 'literal' in s).length };
+      return { route, segments, literals: segments.filter((s) => 'literal' in s).length };
     });
   }
 
-  match(method: string, path: string): RouteMatch {
+  /** The route for a method and an API path (see apiPath; undefined: outside the API). */
+  match(method: string, path: string | undefined): RouteMatch {
+    if (path === undefined) return { kind: 'not-found' };
     const parts = path.split('/').filter(Boolean);
-    let best: { route: CompiledRoute; pathParams: Record<string, string> } | undefined;
+    let best: { compiled: CompiledRoute; pathParams: Record<string, string> } | undefined;
     const allow = new Set<string>();
-    for (const route of this.routes) {
-      if (route.segments.length !== parts.length) continue;
+    for (const compiled of this.routes) {
+      if (compiled.segments.length !== parts.length) continue;
       const pathParams: Record<string, string> = {};
-      const ok = route.segments.every((seg, i) => {
+      const ok = compiled.segments.every((seg, i) => {
         if ('literal' in seg) return seg.literal === parts[i];
         if (!INTEGER_SEGMENT.test(parts[i])) return false;
         pathParams[seg.param] = parts[i];
         return true;
       });
       if (!ok) continue;
-      allow.add(route.method);
-      if (route.method === method && (!best || route.literals > best.route.literals)) best = { route, pathParams };
+      allow.add(compiled.route.method);
+      if (compiled.route.method === method && (!best || compiled.literals > best.compiled.literals)) best = { compiled, pathParams };
     }
-    if (best) return { kind: 'route', route: best.route, pathParams: best.pathParams };
+    if (best) {
+      const ids = Object.fromEntries(Object.entries(best.pathParams).map(([k, v]) => [k, pathId(v) ?? NaN]));
+      return { kind: 'route', route: best.compiled.route, path, pathParams: best.pathParams, ids };
+    }
     if (allow.size > 0) return { kind: 'method-not-allowed', allow: [...allow] };
     return { kind: 'not-found' };
   }

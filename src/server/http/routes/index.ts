@@ -1,5 +1,5 @@
 // Every operation of the GitLab CI API v1, by resource.
-import type { Route } from '../router';
+import type { Route } from '../route';
 import { buildRoutes } from './builds';
 import { commitRoutes } from './commits';
 import { forkRoutes } from './forks';

@@ -1,152 +1,126 @@
 // Projects API (user token & GitLab url): list, owned, single, create, update, delete, link/unlink runner.
-import { hasFault } from '../../context';
-import { authenticateUser, requireAccess, requireManage, requireReadableBody } from '../auth';
-import { notFoundError } from '../errors';
-import { optionalInt, optionalString, requiredInt, requiredString, requirePresent, pathId } from '../params';
-import type { Route } from '../router';
+import type { ServerContext } from '../../context';
+import type { ProjectInput } from '../../domain';
+import { requireRight, type UserSession } from '../credentials';
+import { decided, type Reply } from '../errors';
+import { optionalInt, optionalString, requiredInt, requiredString, requirePresent } from '../params';
+import { defineRoute, type Route, type RouteRequest } from '../route';
 import { projectView, runnerView } from '../views';
 
+/** The CI projects of the GitLab projects the user can access (or owns). */
+async function projectsOf(ctx: ServerContext, session: UserSession, owned: boolean): Promise<Reply> {
+  const ids = await ctx.identity.projectIds(session.token, owned);
+  return { status: 200, body: ctx.store.projectsForGitlabIds(ids).map((p) => projectView(ctx, p)) };
+}
+
+function newProject({ body }: RouteRequest): ProjectInput {
+  requirePresent(body, ['name', 'gitlab_id', 'path', 'ssh_url_to_repo']);
+  return {
+    name: requiredString(body, 'name'),
+    gitlabId: requiredInt(body, 'gitlab_id'),
+    path: requiredString(body, 'path'),
+    sshUrlToRepo: requiredString(body, 'ssh_url_to_repo'),
+    defaultRef: optionalString(body, 'default_ref'),
+  };
+}
+
+function projectChanges({ body }: RouteRequest): Partial<ProjectInput> {
+  return {
+    name: optionalString(body, 'name'),
+    gitlabId: optionalInt(body, 'gitlab_id'),
+    path: optionalString(body, 'path'),
+    sshUrlToRepo: optionalString(body, 'ssh_url_to_repo'),
+    defaultRef: optionalString(body, 'default_ref'),
+  };
+}
+
 export const projectRoutes: Route[] = [
-  {
+  defineRoute({
+    operationId: 'listProjects',
     method: 'GET',
     template: '/projects',
-    operationId: 'listProjects',
-    async handler(ctx, req) {
-      const session = await authenticateUser(ctx, req);
-      const ids = await ctx.identity.projectIds(session.token, false);
-      return { status: 200, body: ctx.store.projectsForGitlabIds(ids).map((p) => projectView(ctx, p)) };
-    },
-  },
-  {
+    user: true,
+    handle: ({ ctx, session }) => projectsOf(ctx, session, false),
+  }),
+  defineRoute({
+    operationId: 'listOwnedProjects',
     method: 'GET',
     template: '/projects/owned',
-    operationId: 'listOwnedProjects',
-    async handler(ctx, req) {
-      const session = await authenticateUser(ctx, req, hasFault(ctx, 'user-token-query-ignored-on-owned') ? ['header'] : undefined);
-      const ids = await ctx.identity.projectIds(session.token, true);
-      return { status: 200, body: ctx.store.projectsForGitlabIds(ids).map((p) => projectView(ctx, p)) };
-    },
-  },
-  {
+    user: true,
+    handle: ({ ctx, session }) => projectsOf(ctx, session, true),
+  }),
+  defineRoute({
+    operationId: 'createProject',
     method: 'POST',
     template: '/projects',
-    operationId: 'createProject',
-    async handler(ctx, req) {
-      const session = await authenticateUser(ctx, req);
-      requireReadableBody(req);
-      const b = req.body;
-      if (hasFault(ctx, 'ssh-url-not-required')) b.ssh_url_to_repo ??= '';
-      if (hasFault(ctx, 'missing-name-500') && b.name === undefined) throw new TypeError("Cannot read properties of undefined (reading 'trim')");
-      requirePresent(b, ['name', 'gitlab_id', 'path', 'ssh_url_to_repo']);
-      const input = {
-        name: requiredString(b, 'name'),
-        gitlabId: requiredInt(b, 'gitlab_id'),
-        path: requiredString(b, 'path'),
-        sshUrlToRepo: requiredString(b, 'ssh_url_to_repo'),
-        defaultRef: optionalString(b, 'default_ref'),
-      };
-      await requireManage(ctx, session, input.gitlabId);
-      const created = ctx.store.createProject(input, { uniqueName: !hasFault(ctx, 'duplicate-names-allowed') });
-      if (hasFault(ctx, 'create-project-answers-200')) return { status: 200, body: projectView(ctx, created) };
-      return { status: 201, body: projectView(ctx, created) };
+    user: true,
+    body: true,
+    input: newProject,
+    async handle({ ctx, session, input }) {
+      await requireRight(ctx, session, 'manage', input.gitlabId);
+      return { status: 201, body: projectView(ctx, ctx.store.createProject(input)) };
     },
-  },
-  {
+  }),
+  defineRoute({
+    operationId: 'getProject',
     method: 'GET',
     template: '/projects/{id}',
-    operationId: 'getProject',
-    async handler(ctx, req) {
-      if (hasFault(ctx, 'project-lookup-before-auth') && !ctx.store.getProject(pathId(req.pathParams.id) ?? NaN)) throw notFoundError();
-      const session = await authenticateUser(ctx, req);
-      const project = ctx.store.getProject(pathId(req.pathParams.id) ?? NaN);
-      if (!project && hasFault(ctx, 'unknown-project-200-null')) return { status: 200, body: null };
-      if (!project) throw notFoundError();
-      if (!hasFault(ctx, 'project-access-unchecked')) await requireAccess(ctx, session, project.gitlabId);
-      const view = projectView(ctx, project);
-      if (hasFault(ctx, 'project-timeout-as-string')) view.timeout = String(view.timeout);
-      return { status: 200, body: view };
-    },
-  },
-  {
+    user: true,
+    load: 'project',
+    right: 'access',
+    handle: ({ ctx, project }) => ({ status: 200, body: projectView(ctx, project) }),
+  }),
+  defineRoute({
+    operationId: 'updateProject',
     method: 'PUT',
     template: '/projects/{id}',
-    operationId: 'updateProject',
-    async handler(ctx, req) {
-      const session = await authenticateUser(ctx, req);
-      const id = pathId(req.pathParams.id) ?? NaN;
-      const project = ctx.store.getProject(id);
-      if (!project) throw notFoundError();
-      await requireManage(ctx, session, project.gitlabId);
-      const before = projectView(ctx, project);
-      requireReadableBody(req);
-      const b = req.body;
-      const changes = {
-        name: optionalString(b, 'name'),
-        gitlabId: optionalInt(b, 'gitlab_id'),
-        path: optionalString(b, 'path'),
-        sshUrlToRepo: optionalString(b, 'ssh_url_to_repo'),
-        defaultRef: optionalString(b, 'default_ref'),
-      };
+    user: true,
+    load: 'project',
+    right: 'manage',
+    body: true,
+    input: projectChanges,
+    async handle({ ctx, session, project, input }) {
       // Moving the CI project to another GitLab project needs the right to manage that one too.
-      if (changes.gitlabId !== undefined && changes.gitlabId !== project.gitlabId) {
-        await requireManage(ctx, session, changes.gitlabId);
-      }
-      const updated = ctx.store.updateProject(id, changes, { uniqueName: !hasFault(ctx, 'duplicate-names-allowed') });
-      if (hasFault(ctx, 'update-returns-old-project')) return { status: 200, body: before };
-      return { status: 200, body: projectView(ctx, updated) };
+      if (input.gitlabId !== undefined && input.gitlabId !== project.gitlabId) await requireRight(ctx, session, 'manage', input.gitlabId);
+      return { status: 200, body: projectView(ctx, ctx.store.updateProject(project.id, input)) };
     },
-  },
-  {
+  }),
+  defineRoute({
+    operationId: 'deleteProject',
     method: 'DELETE',
     template: '/projects/{id}',
-    operationId: 'deleteProject',
-    async handler(ctx, req) {
-      const session = await authenticateUser(ctx, req);
-      const id = pathId(req.pathParams.id) ?? NaN;
-      const project = ctx.store.getProject(id);
-      if (project) {
-        await requireManage(ctx, session, project.gitlabId);
-        if (hasFault(ctx, 'delete-keeps-project')) return { status: 200, body: projectView(ctx, project) };
-        const deleted = ctx.store.deleteProject(id);
-        if (deleted) return { status: 200, body: projectView(ctx, deleted) };
-      }
-      if (hasFault(ctx, 'delete-repeat-404') && ctx.store.wasProjectDeleted(id)) throw notFoundError();
-      if (hasFault(ctx, 'delete-unknown-404') && !ctx.store.wasProjectDeleted(id)) throw notFoundError();
+    user: true,
+    load: 'project-if-any',
+    right: 'manage',
+    handle({ ctx, req, project }) {
+      const deleted = project && ctx.store.deleteProject(project.id);
+      if (deleted) return { status: 200, body: projectView(ctx, deleted) };
       // DELETE is idempotent: nothing there (any more) is success too.
-      return { status: 200, body: { message: `Project ${req.pathParams.id} does not exist (any more): nothing to delete` } };
+      return decided('nothingToDelete', { message: `Project ${req.pathParams.id} does not exist (any more): nothing to delete` });
     },
-  },
-  {
+  }),
+  defineRoute({
+    operationId: 'linkRunner',
     method: 'POST',
     template: '/projects/{id}/runners/{runner_id}',
-    operationId: 'linkRunner',
-    async handler(ctx, req) {
-      const session = await authenticateUser(ctx, req);
-      const id = pathId(req.pathParams.id) ?? NaN;
-      const project = ctx.store.getProject(id);
-      if (!project) throw notFoundError('Project Not Found');
-      await requireManage(ctx, session, project.gitlabId);
-      const runner = ctx.store.linkRunner(id, pathId(req.pathParams.runner_id) ?? NaN);
-      return { status: 201, body: runnerView(runner) };
-    },
-  },
-  {
+    user: true,
+    load: 'project',
+    notFound: 'Project Not Found',
+    right: 'manage',
+    handle: ({ ctx, req, project }) => ({ status: 201, body: runnerView(ctx.store.linkRunner(project.id, req.ids.runner_id)) }),
+  }),
+  defineRoute({
+    operationId: 'unlinkRunner',
     method: 'DELETE',
     template: '/projects/{id}/runners/{runner_id}',
-    operationId: 'unlinkRunner',
-    async handler(ctx, req) {
-      const session = await authenticateUser(ctx, req);
-      const id = pathId(req.pathParams.id) ?? NaN;
-      const project = ctx.store.getProject(id);
-      if (project) {
-        await requireManage(ctx, session, project.gitlabId);
-        const runner = ctx.store.unlinkRunner(id, pathId(req.pathParams.runner_id) ?? NaN);
-        if (runner) return { status: 200, body: runnerView(runner) };
-      }
-      return {
-        status: 200,
-        body: { message: `Runner ${req.pathParams.runner_id} is not linked to project ${req.pathParams.id}: nothing to remove` },
-      };
+    user: true,
+    load: 'project-if-any',
+    right: 'manage',
+    handle({ ctx, req, project }) {
+      const runner = project && ctx.store.unlinkRunner(project.id, req.ids.runner_id);
+      if (runner) return { status: 200, body: runnerView(runner) };
+      const { id, runner_id } = req.pathParams;
+      return decided('nothingToDelete', { message: `Runner ${runner_id} is not linked to project ${id}: nothing to remove` });
     },
-  },
+  }),
 ];

@@ -1,7 +1,7 @@
-// A tiny generic HTTP proxy for putting faults (or a recorder) in front of a server: every request is
-// forwarded to `target` as it came, the whole upstream response is read, and `rewrite` may replace it
-// before it goes back. Used to see checks fail against a server that breaks one expectation (Pact
-// verification, mutation testing) and by provider verification to record what replayed requests create.
+// A small generic HTTP proxy: every request is forwarded to `target`, the whole upstream response is read
+// and may be replaced before it goes back. Used wherever a server must be seen through something that
+// records or changes its answers: Pact verification records what replayed requests create, tests break
+// one expectation, and the mutation tests put faults in front of the reference server (src/faults/).
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -22,20 +22,28 @@ export interface ProxiedResponse {
   body: Buffer;
 }
 
-export interface FaultProxyOptions {
+/** Sends a request to the target and reads its whole answer. */
+export type Forward = (request: ProxiedRequest) => Promise<ProxiedResponse>;
+
+/** Answers one request: usually by forwarding it (edited or not); may also answer on its own or send others first. */
+export type Exchange = (request: ProxiedRequest, forward: Forward) => Promise<ProxiedResponse>;
+
+export interface ProxyOptions {
   /** Base URL the requests are forwarded to (its path, if any, is prefixed to every request path). */
   target: string;
   /** Answers the response to send back; undefined keeps the upstream one. May be async. */
   rewrite?: (request: ProxiedRequest, response: ProxiedResponse) => ProxiedResponse | undefined | void | Promise<ProxiedResponse | undefined | void>;
   /** Edits the request before it is forwarded; undefined keeps it. */
   rewriteRequest?: (request: ProxiedRequest) => ProxiedRequest | undefined | void;
+  /** Takes over the whole exchange (then `rewrite` and `rewriteRequest` are not used). */
+  exchange?: Exchange;
   host?: string;
   port?: number;
   /** Closes the connection after every response (sends `Connection: close`), as some servers and balancers do. */
   connectionClose?: boolean;
 }
 
-export interface FaultProxy {
+export interface RunningProxy {
   url: string;
   close(): Promise<void>;
 }
@@ -43,33 +51,36 @@ export interface FaultProxy {
 // Hop-by-hop headers are the proxy's own business; content-length is recomputed for rewritten bodies.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'content-length']);
 
-export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
-  const target = new URL(options.target);
-  const basePath = target.pathname.replace(/\/+$/, '');
-  const client = target.protocol === 'https:' ? https : http;
-  const agent = new client.Agent({ keepAlive: true });
+export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
+  const forward = forwarder(new URL(options.target));
+  const exchange: Exchange =
+    options.exchange ??
+    (async (received, send) => {
+      const request = options.rewriteRequest?.(received) ?? received;
+      const upstream = await send(request);
+      return (await options.rewrite?.(request, upstream)) ?? upstream;
+    });
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = req.url ?? '/';
-      let request: ProxiedRequest = { method: req.method ?? 'GET', url, path: url.split('?')[0], headers: req.headers, body: Buffer.concat(chunks) };
-      request = options.rewriteRequest?.(request) ?? request;
-      forward(request)
-        .then(async (upstream) => (await options.rewrite?.(request, upstream)) ?? upstream)
-        .then((response) => {
+      const request: ProxiedRequest = { method: req.method ?? 'GET', url, path: url.split('?')[0], headers: req.headers, body: Buffer.concat(chunks) };
+      exchange(request, forward.send).then(
+        (response) => {
           const headers: Record<string, string | string[]> = {};
           for (const [name, value] of Object.entries(response.headers)) if (!HOP_BY_HOP.has(name.toLowerCase())) headers[name] = value;
           headers['content-length'] = String(response.body.length);
           if (options.connectionClose) headers.connection = 'close';
           res.writeHead(response.status, headers);
           res.end(response.body);
-        })
-        .catch((error: Error) => {
+        },
+        (error: Error) => {
           res.writeHead(502, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ message: `fault proxy: upstream failed: ${error.message}` }));
-        });
+          res.end(JSON.stringify({ message: `proxy: upstream failed: ${error.message}` }));
+        },
+      );
     });
   });
 
@@ -79,11 +90,32 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return;
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    const body = JSON.stringify({ message: `fault proxy: ${status}` });
+    const body = JSON.stringify({ message: `proxy: ${status}` });
     socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
 
-  const forward = (request: ProxiedRequest): Promise<ProxiedResponse> =>
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        forward.agent.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Sends requests to the target over one keep-alive agent. */
+function forwarder(target: URL): { send: Forward; agent: http.Agent } {
+  const basePath = target.pathname.replace(/\/+$/, '');
+  const client = target.protocol === 'https:' ? https : http;
+  const agent = new client.Agent({ keepAlive: true });
+  const send: Forward = (request) =>
     new Promise((resolve, reject) => {
       const headers: http.OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(request.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
@@ -105,21 +137,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       upstream.on('error', reject);
       upstream.end(request.body);
     });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        agent.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { send, agent };
 }
 
 /** A JSON body of a proxied response, or undefined. */

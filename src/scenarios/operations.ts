@@ -6,6 +6,7 @@
 //
 // A new operation: one entry here (the test names what it lacks).
 import type { ApiRequest } from '../http/types';
+import type { GenerationKnowledge } from '../properties/valid-input';
 import type { Operation } from '../spec/types';
 import type { ProjectHandle, Scope } from '../state/fixtures';
 import type { World } from '../state/world';
@@ -29,6 +30,11 @@ export interface OperationKnowledge {
   forbiddenUser?: 'developer' | 'outsider';
   /** Documented statuses the generic way (src/scenarios/families.ts `provoke`) cannot provoke. */
   provoke?: Partial<Record<number, Provoke>>;
+  /**
+   * For GENERATED-VALID-ACCEPTED: what stays as arranged (ids, what must be unique, what would make builds
+   * for other runners) and what keeps the arranged value as its prefix (the run's names).
+   */
+  generation?: GenerationKnowledge;
 }
 
 /** A fresh runner of the run's second project, to link to the shared one. */
@@ -64,6 +70,7 @@ export const OPERATIONS = {
 
   createProject: {
     invalid: EMPTY_NAME,
+    generation: { fixed: ['gitlab_id'], prefixed: ['name'] },
     forbiddenUser: 'developer',
     arrange: async (world, scope) => {
       const body = world.fixtures.projectBody(await scope.reserveGitlabId());
@@ -74,6 +81,7 @@ export const OPERATIONS = {
   updateProject: {
     ids: { id: 'project' },
     invalid: EMPTY_NAME,
+    generation: { fixed: ['gitlab_id'], prefixed: ['name'] },
     forbiddenUser: 'developer',
     arrange: async (world, scope) => {
       const project = await scope.createProject();
@@ -126,6 +134,7 @@ export const OPERATIONS = {
   listRunners: { arrange: async (world) => prepared(world, 'GET', '/runners', {}, {}) },
 
   registerRunner: {
+    generation: {},
     arrange: async (world) => {
       const project = await world.sharedProject();
       const body = { token: project.token, description: world.uniqueName('runner'), tag_list: world.buildTag };
@@ -164,6 +173,7 @@ export const OPERATIONS = {
   },
 
   listCommits: {
+    generation: { fixed: ['project_id'] },
     arrange: async (world) => {
       const project = await world.sharedProject();
       await world.sharedCommit();
@@ -176,6 +186,8 @@ export const OPERATIONS = {
   },
 
   createCommit: {
+    // The pushed sha must be new and its .gitlab-ci.yml must tag the build for the run's runners only.
+    generation: { fixed: ['project_id', 'data.after', 'data.checkout_sha', 'data.ci_yaml_file'] },
     // The repeat of an existing commit is what answers 200.
     provoke: {
       200: async (ctx, prepared) => {
@@ -203,6 +215,7 @@ export const OPERATIONS = {
   },
 
   requestBuild: {
+    generation: {},
     // 404 is "nothing to build": a runner of a project without pending builds asks.
     provoke: {
       404: async (ctx) => {
@@ -225,6 +238,7 @@ export const OPERATIONS = {
 
   updateBuild: {
     ids: { id: 'build' },
+    generation: {},
     invalid: { field: 'state', value: 'exploded' },
     arrange: async (world, scope) => {
       const { project, runner, buildId } = await scope.runningBuild();
@@ -241,6 +255,7 @@ export const OPERATIONS = {
 
   createFork: {
     forbiddenUser: 'developer',
+    generation: { fixed: ['project_id', 'data.id'], prefixed: ['data.name_with_namespace'] },
     arrange: async (world, scope) => {
       const source = await world.sharedProject();
       const forkId = await scope.reserveGitlabId();

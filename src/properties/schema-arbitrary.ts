@@ -1,0 +1,133 @@
+// Values a schema of the description allows, as fast-check arbitraries, and two fixed examples of each:
+// the smallest (required fields only, lower bounds) and the richest (every field, upper bounds, text with
+// non-ASCII, NUL, control characters and characters outside the BMP). Written for the subset the
+// description uses (type, enum, format, minimum/maximum, minLength/maxLength, pattern, required and optional
+// properties, nested objects, arrays): the one library that converts JSON Schema to fast-check
+// (json-schema-fast-check 0.0.6) is unmaintained and built on fast-check 1.
+import fc from 'fast-check';
+import type { OpenAPIV3_1 } from 'openapi-types';
+
+type Schema = OpenAPIV3_1.SchemaObject;
+
+/** Integer ranges by format; an integer without a format is linted away (src/spec/lint.ts). */
+const INTEGER_RANGES: Record<string, { min: number; max: number }> = {
+  int32: { min: -(2 ** 31), max: 2 ** 31 - 1 },
+  int64: { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+};
+
+/**
+ * The decided limit of generated text where the description gives none: long enough to find a server
+ * that stores text in a short column, small enough for a request line limit-free body.
+ */
+export const LONG_TEXT = 10_000;
+
+/** Text a server must take as it is: accents, a NUL, control characters, an emoji outside the BMP. */
+export const RICH_TEXT = 'Zürich \u0000\t\r\n\u0007 😀 ✓ 日本';
+
+/** How many items an array of generated values has at most. */
+const MAX_ITEMS = 3;
+
+/** Free-form object keys (additional properties): short names that any form encoding carries unchanged. */
+const FREE_KEY = fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/);
+
+function typeOf(schema: Schema): string | undefined {
+  const type = schema.type as string | string[] | undefined;
+  return Array.isArray(type) ? type.find((t) => t !== 'null') : type;
+}
+
+function itemsOf(schema: Schema): Schema {
+  return ((schema as OpenAPIV3_1.ArraySchemaObject).items ?? {}) as Schema;
+}
+
+function integerRange(schema: Schema): { min: number; max: number } {
+  const range = INTEGER_RANGES[schema.format ?? 'int64'] ?? INTEGER_RANGES.int64;
+  return { min: Math.max(range.min, schema.minimum ?? range.min), max: Math.min(range.max, schema.maximum ?? range.max) };
+}
+
+/** Repeats a short text up to a length, by code points (never splitting a surrogate pair). */
+function longText(seed: string, length: number): string {
+  const points = Array.from(seed || 'x');
+  return Array.from({ length }, (_, i) => points[i % points.length]).join('');
+}
+
+function textArbitrary(schema: Schema): fc.Arbitrary<string> {
+  if (schema.format === 'uri') return fc.webUrl();
+  const minLength = schema.minLength ?? 0;
+  const maxLength = schema.maxLength ?? LONG_TEXT;
+  const short = fc.string({ unit: 'binary', minLength, maxLength: Math.min(maxLength, 24) });
+  const long = fc.tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 4 }), fc.integer({ min: Math.min(1_000, maxLength), max: maxLength })).map(([seed, n]) => longText(seed, n));
+  const text = fc.oneof({ arbitrary: short, weight: 5 }, { arbitrary: long, weight: 1 });
+  if (!schema.pattern) return text;
+  const pattern = new RegExp(schema.pattern, 'u');
+  return text.filter((s) => pattern.test(s));
+}
+
+function objectArbitrary(schema: Schema): fc.Arbitrary<Record<string, unknown>> {
+  const properties = Object.entries(schema.properties ?? {});
+  if (properties.length === 0) return fc.dictionary(FREE_KEY, fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean()), { maxKeys: 3 });
+  const required = new Set(schema.required ?? []);
+  const record = Object.fromEntries(properties.map(([name, s]) => [name, arbitraryOf(s as Schema)]));
+  return fc.record(record, { requiredKeys: properties.map(([name]) => name).filter((name) => required.has(name)) }) as fc.Arbitrary<Record<string, unknown>>;
+}
+
+/** Values the schema allows (null is never generated: request schemas do not use it). */
+export function arbitraryOf(schema: Schema): fc.Arbitrary<unknown> {
+  if (schema.enum) return fc.constantFrom(...schema.enum);
+  switch (typeOf(schema)) {
+    case 'integer': {
+      const { min, max } = integerRange(schema);
+      return fc.oneof(fc.integer({ min, max }), fc.constantFrom(min, max));
+    }
+    case 'number':
+      return fc.double({ noNaN: true, noDefaultInfinity: true, min: schema.minimum, max: schema.maximum });
+    case 'boolean':
+      return fc.boolean();
+    case 'string':
+      return textArbitrary(schema);
+    case 'array':
+      return fc.array(arbitraryOf(itemsOf(schema)), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? MAX_ITEMS, MAX_ITEMS) });
+    case 'object':
+      return objectArbitrary(schema);
+    default:
+      throw new Error(`no generator for a schema of type ${JSON.stringify(schema.type)}`);
+  }
+}
+
+export type ExampleSize = 'smallest' | 'richest';
+
+/** The fixed example of a schema: the smallest value it allows, or the richest (see the file's head). */
+export function exampleOf(schema: Schema, size: ExampleSize): unknown {
+  if (schema.enum) return size === 'smallest' ? schema.enum[0] : schema.enum[schema.enum.length - 1];
+  switch (typeOf(schema)) {
+    case 'integer': {
+      const { min, max } = integerRange(schema);
+      return size === 'smallest' ? min : max;
+    }
+    case 'number':
+      return size === 'smallest' ? (schema.minimum ?? 0) : (schema.maximum ?? 1.5);
+    case 'boolean':
+      return size === 'richest';
+    case 'string':
+      return textExample(schema, size);
+    case 'array':
+      return size === 'smallest' ? [] : [exampleOf(itemsOf(schema), size)];
+    case 'object':
+      return objectExample(schema, size);
+    default:
+      throw new Error(`no example for a schema of type ${JSON.stringify(schema.type)}`);
+  }
+}
+
+function textExample(schema: Schema, size: ExampleSize): string {
+  if (schema.format === 'uri') return size === 'smallest' ? 'http://a.example' : `https://例え.example/${encodeURIComponent(RICH_TEXT)}?q=1#f`;
+  if (size === 'smallest') return 'x'.repeat(schema.minLength ?? (schema.pattern ? 1 : 0));
+  return longText(RICH_TEXT, Math.max(schema.minLength ?? 0, Math.min(schema.maxLength ?? RICH_TEXT.length * 40, RICH_TEXT.length * 40)));
+}
+
+function objectExample(schema: Schema, size: ExampleSize): Record<string, unknown> {
+  const properties = Object.entries(schema.properties ?? {});
+  if (properties.length === 0) return size === 'smallest' ? {} : { note: RICH_TEXT, count: 2 ** 31 - 1, on: true };
+  const required = new Set(schema.required ?? []);
+  const kept = size === 'smallest' ? properties.filter(([name]) => required.has(name)) : properties;
+  return Object.fromEntries(kept.map(([name, s]) => [name, exampleOf(s as Schema, size)]));
+}

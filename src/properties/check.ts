@@ -15,7 +15,7 @@ export type PropertyOutcome<T> =
 export interface PropertyBudget {
   /** The run's seed. */
   seed: number;
-  /** Random inputs after the fixed examples. */
+  /** Random inputs after the fixed examples (fast-check counts the examples as runs: they are added). */
   numRuns: number;
 }
 
@@ -43,7 +43,7 @@ export async function checkProperty<T>(
 ): Promise<PropertyOutcome<T>> {
   const details = await fc.check(fc.asyncProperty(arbitrary, holds), {
     seed: checkSeed(budget.seed, checkId),
-    numRuns: budget.numRuns,
+    numRuns: budget.numRuns + (budget.examples ?? []).length,
     examples: (budget.examples ?? []).map((e) => [e] as [T]),
   });
   if (!details.failed || details.counterexample === null) return { failed: false, runs: details.numRuns };

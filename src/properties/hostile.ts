@@ -4,6 +4,7 @@
 // the real credential with one of these) and fast-check arbitraries for random ones beyond it.
 import fc from 'fast-check';
 import type { HostileCategory, Slot } from '../spec/parameter-kinds';
+import { CODE_POINT, textOf, URL_TEXT } from './schema-arbitrary';
 
 export interface Hostile {
   category: HostileCategory;
@@ -82,34 +83,37 @@ function examplesOf(slot: Slot, valid: string): Hostile[] {
   }
 }
 
+/** What a header value carries: visible ASCII and the bytes 0xA0-0xFF (read as Latin-1). */
+const HEADER_CHARACTER = fc.constantFrom(...Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i)), ...Array.from({ length: 0x60 }, (_, i) => String.fromCharCode(0xa0 + i)));
+
 const WHITESPACE = fc.constantFrom(' ', '\t', '\n', '\r', '\u3000', '\u00a0');
 
 /** Random hostile values of a slot's kind, beyond the catalog. */
 function randomOf(slot: Slot, valid: string): fc.Arbitrary<Hostile> {
   const inBody = slot.in === 'body';
-  const badEncoding = fc.tuple(fc.stringMatching(/^[a-z0-9]{0,6}$/), fc.constantFrom(...NOT_UTF8)).map(([prefix, bad]) => encoded(`${prefix}${bad}`));
+  const badEncoding = fc.tuple(textOf('abcxyz019', 0, 6), fc.constantFrom(...NOT_UTF8)).map(([prefix, bad]) => encoded(`${prefix}${bad}`));
   const beyond = fc.bigInt({ min: 2n ** 31n, max: 2n ** 70n }).map((n) => (inBody && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : String(n)));
   switch (slot.kind) {
     case 'path-id':
-      return fc.oneof(beyond.map(String), fc.stringMatching(/^[a-z_~.-]{1,8}$/)).map(content);
+      return fc.oneof(beyond.map(String), textOf('abcxyz_~.-', 1, 8)).map(content);
     case 'user-token':
       return slot.in === 'header'
-        ? fc.stringMatching(/^[\x21-\x7e\xa0-\xff]{0,40}$/).filter((s) => s !== valid).map(content)
-        : fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => s !== valid).map(content);
+        ? fc.string({ unit: HEADER_CHARACTER, maxLength: 40 }).filter((s) => s !== valid).map(content)
+        : fc.string({ unit: CODE_POINT, maxLength: 40 }).filter((s) => s !== valid).map(content);
     case 'gitlab-url':
-      return fc.webUrl().map(content);
+      return URL_TEXT.map(content);
     case 'ci-token':
-      return fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => s !== valid).map(content), badEncoding);
+      return fc.oneof(fc.string({ unit: CODE_POINT, maxLength: 40 }).filter((s) => s !== valid).map(content), badEncoding);
     case 'integer':
-      return fc.oneof(beyond.map(content), fc.stringMatching(/^[a-z]{1,8}$/).map(content), badEncoding);
+      return fc.oneof(beyond.map(content), textOf('abcdefxyz', 1, 8).map(content), badEncoding);
     case 'enum':
-      return fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }).filter((s) => !(slot.schema.enum ?? []).includes(s)).map(content), badEncoding);
+      return fc.oneof(fc.string({ unit: CODE_POINT, maxLength: 12 }).filter((s) => !(slot.schema.enum ?? []).includes(s)).map(content), badEncoding);
     case 'blank':
       return fc.oneof(fc.array(WHITESPACE, { maxLength: 6 }).map((chars) => content(chars.join(''))), badEncoding);
     case 'object':
       return fc.oneof(fc.oneof(fc.string(), fc.integer(), fc.array(fc.string(), { minLength: 1, maxLength: 3 })).map(unreadable), badEncoding);
     case 'text':
-      return inBody ? fc.oneof(fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), fc.string(), { minKeys: 1, maxKeys: 3 }).map(unreadable), badEncoding) : badEncoding;
+      return inBody ? fc.oneof(fc.dictionary(textOf('abcdefxyz', 1, 6), fc.string(), { minKeys: 1, maxKeys: 3 }).map(unreadable), badEncoding) : badEncoding;
   }
 }
 

@@ -10,7 +10,7 @@ import type { GenerationKnowledge } from '../properties/valid-input';
 import type { Operation } from '../spec/types';
 import type { ProjectHandle, Scope } from '../state/fixtures';
 import type { World } from '../state/world';
-import { commitsOf, getProjectRequest, prepared, projectReadBack, projectToken, runnerToken, type Arrangement, type Prepared } from './arrange';
+import { commitsOf, fillPath, getProjectRequest, prepared, projectReadBack, projectToken, runnerToken, type Arrangement, type Prepared } from './arrange';
 import type { CaseContext } from './context';
 
 /** What a path parameter names: an unknown id is confirmed unknown per kind before it is sent. */
@@ -54,6 +54,12 @@ function buildShown(project: ProjectHandle, buildId: () => unknown, status: stri
   });
 }
 
+/**
+ * The 404 of an idempotent DELETE: a path id outside the id range (x-id-range) names no resource; an unknown
+ * id in range answers 200.
+ */
+const idOutOfRange: Provoke = async (_ctx, prepared) => ({ ...prepared.request, path: fillPath(prepared.pathTemplate, { ...prepared.pathParams, id: 0 }) });
+
 /** The name a 422 refuses for a project. */
 const EMPTY_NAME = { field: 'name', value: '' };
 
@@ -93,6 +99,7 @@ export const OPERATIONS = {
   deleteProject: {
     ids: { id: 'project' },
     forbiddenUser: 'developer',
+    provoke: { 404: idOutOfRange },
     arrange: async (world, scope) => {
       const project = await scope.createProject();
       return prepared(world, 'DELETE', '/projects/{id}', { id: project.id }, {
@@ -113,6 +120,7 @@ export const OPERATIONS = {
   unlinkRunner: {
     ids: { id: 'project', runner_id: 'runner' },
     forbiddenUser: 'developer',
+    provoke: { 404: idOutOfRange },
     arrange: async (world, scope) => {
       const [project, runner] = await Promise.all([world.sharedProject(), linkableRunner(world, scope)]);
       await scope.linkRunner(project, runner);

@@ -26,9 +26,13 @@ export function checkSeed(runSeed: number, checkId: string): number {
   return (hash ^ runSeed) & 0x7fffffff;
 }
 
-/** A seed for a run that was given none. */
-export function randomSeed(): number {
-  return Math.floor(Math.random() * 0x7fffffff);
+/** A copy of an input: plain data is cloned; a sequence of commands (functions) is copied as the list it ran. */
+function snapshot<T>(input: T): T {
+  try {
+    return structuredClone(input);
+  } catch {
+    return (typeof input === 'object' && input !== null && Symbol.iterator in input ? [...(input as Iterable<unknown>)] : input) as T;
+  }
 }
 
 /**
@@ -41,18 +45,29 @@ export async function checkProperty<T>(
   holds: (input: T) => Promise<void>,
   budget: PropertyBudget & { examples?: T[] },
 ): Promise<PropertyOutcome<T>> {
-  const details = await fc.check(fc.asyncProperty(arbitrary, holds), {
+  // The last input that failed is the smallest. It is copied when it fails: fast-check goes on shrinking
+  // values it shares with it, and may change them afterwards.
+  let smallest: { input: T; problem: string } | undefined;
+  const property = fc.asyncProperty(arbitrary, async (input) => {
+    try {
+      await holds(input);
+    } catch (error) {
+      if (!fc.PreconditionFailure.isFailure(error)) smallest = { input: snapshot(input), problem: error instanceof Error ? error.message : String(error) };
+      throw error;
+    }
+  });
+  const details = await fc.check(property, {
     seed: checkSeed(budget.seed, checkId),
     numRuns: budget.numRuns + (budget.examples ?? []).length,
     examples: (budget.examples ?? []).map((e) => [e] as [T]),
   });
-  if (!details.failed || details.counterexample === null) return { failed: false, runs: details.numRuns };
-  const error = details.errorInstance;
-  return {
-    failed: true,
-    counterexample: details.counterexample[0],
-    problem: error instanceof Error ? error.message : String(error),
-    runs: details.numRuns,
-    shrinks: details.numShrinks,
-  };
+  if (!details.failed || !smallest) return { failed: false, runs: details.numRuns };
+  return { failed: true, counterexample: smallest.input, problem: smallest.problem, runs: details.numRuns, shrinks: details.numShrinks };
+}
+
+/** A value as a report shows it: JSON, every character outside printable ASCII written as an escape (U+E000 is invisible). */
+export function visible(value: unknown, max = 400): string {
+  const text = JSON.stringify(value) ?? String(value);
+  const shown = text.replace(/[^\x20-\x7e]/gu, (c) => `\\u{${(c.codePointAt(0) as number).toString(16).toUpperCase()}}`);
+  return shown.length > max ? `${shown.slice(0, max)}...` : shown;
 }

@@ -4,6 +4,7 @@
 // the real credential with one of these) and fast-check arbitraries for random ones beyond it.
 import fc from 'fast-check';
 import type { HostileCategory, Slot } from '../spec/parameter-kinds';
+import { visible } from './check';
 import { CODE_POINT, textOf, URL_TEXT } from './schema-arbitrary';
 
 export interface Hostile {
@@ -124,6 +125,6 @@ export function hostileSpace(slot: Slot, valid: unknown): HostileSpace {
 
 /** A hostile value as the report shows it (JSON escapes make NUL and control characters visible). */
 export function describeHostile(slot: Pick<Slot, 'name' | 'in'>, hostile: Hostile): string {
-  const shown = hostile.encoded !== undefined ? `the bytes ${hostile.encoded} (not UTF-8)` : JSON.stringify(hostile.value)?.slice(0, 200);
+  const shown = hostile.encoded !== undefined ? `the bytes ${hostile.encoded} (not UTF-8)` : visible(hostile.value, 200);
   return `${slot.name} (${slot.in}) = ${shown}`;
 }

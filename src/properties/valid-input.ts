@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { ApiRequest, BodyEncoding } from '../http/types';
 import type { Operation } from '../spec/types';
-import { arbitraryOf, exampleOf } from './schema-arbitrary';
+import { allows, arbitraryOf, exampleOf } from './schema-arbitrary';
 
 type Schema = OpenAPIV3_1.SchemaObject;
 
@@ -28,6 +28,8 @@ export interface InputSpace {
   arbitrary: fc.Arbitrary<ValidInput>;
   /** The smallest input in JSON and the richest in the form encoding: tried before the random ones. */
   examples: ValidInput[];
+  /** Whether an input is one the schemas allow (a shrunk one may not be). */
+  allows(input: ValidInput): boolean;
 }
 
 const path = (dotted: string) => dotted.split('.');
@@ -70,7 +72,7 @@ export function inputSpace(op: Operation, knowledge: GenerationKnowledge): Input
   const hasQuery = Object.keys(query.properties ?? {}).length > 0;
   const arbitrary = fc.record({
     encoding: fc.constantFrom(...encodings),
-    query: hasQuery ? (arbitraryOf(query) as fc.Arbitrary<Record<string, unknown>>) : fc.constant({}),
+    query: hasQuery ? (arbitraryOf(query) as fc.Arbitrary<Record<string, unknown>>) : (fc.record({}) as fc.Arbitrary<Record<string, unknown>>),
     ...(body ? { body: arbitraryOf(body) as fc.Arbitrary<Record<string, unknown>> } : {}),
   });
   const example = (size: 'smallest' | 'richest', encoding: BodyEncoding): ValidInput => ({
@@ -78,7 +80,11 @@ export function inputSpace(op: Operation, knowledge: GenerationKnowledge): Input
     query: hasQuery ? (exampleOf(query, size) as Record<string, unknown>) : {},
     ...(body ? { body: exampleOf(body, size) as Record<string, unknown> } : {}),
   });
-  return { arbitrary, examples: [example('smallest', 'json'), example('richest', encodings.at(-1) as BodyEncoding)] };
+  return {
+    arbitrary,
+    examples: [example('smallest', 'json'), example('richest', encodings.at(-1) as BodyEncoding)],
+    allows: (input) => allows(query, input.query) && (!body || allows(body, input.body)),
+  };
 }
 
 function valueAt(value: unknown, at: string[]): unknown {

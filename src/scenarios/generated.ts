@@ -8,7 +8,7 @@ import { successStatus } from '../derive/cases';
 import { encodeForm, percentEncode } from '../http/encode';
 import { removeParam, setParam, bodyOf } from '../http/request';
 import type { ApiRequest, BodyEncoding } from '../http/types';
-import { checkProperty, PropertyViolation, type PropertyOutcome } from '../properties/check';
+import { checkProperty, PropertyViolation, visible, type PropertyOutcome } from '../properties/check';
 import { describeHostile, hostileSpace, type Hostile } from '../properties/hostile';
 import { inputSpace, withInput, type ValidInput } from '../properties/valid-input';
 import { hostileStatus, slotsOf, type Slot } from '../spec/parameter-kinds';
@@ -60,10 +60,11 @@ const generatedValid: Scenario = async (ctx) => {
     space.arbitrary,
     space.examples,
     async (example, input: ValidInput) => {
+      fc.pre(space.allows(input));
       const prepared = await example.arrange();
       expectAnswer(await example.send(withInput(prepared.request, input, ctx.op, knowledge)), ok, false);
     },
-    (input) => `the input ${JSON.stringify(input).slice(0, 400)}`,
+    (input) => `the input ${visible(input)}`,
   );
 };
 

@@ -44,7 +44,7 @@ const COMMANDS = {
       m.projects.push({ ...p, defaultRef: ref, deleted: false, commits: [] });
     }),
   ),
-  updateProject: fc.tuple(fc.nat(), fc.constantFrom('main', 'develop')).map(([i, ref]) =>
+  updateProject: fc.tuple(fc.nat(MAX_PROJECTS), fc.constantFrom('main', 'develop')).map(([i, ref]) =>
     command(`update project #${i} (rename, default_ref ${ref})`, hasLive(projects), async (m, r) => {
       const p = pick(m.live(m.projects), i);
       const name = `${p.name}-renamed`;
@@ -52,42 +52,42 @@ const COMMANDS = {
       Object.assign(p, { name, defaultRef: ref });
     }),
   ),
-  deleteProject: fc.nat().map((i) =>
+  deleteProject: fc.nat(MAX_PROJECTS).map((i) =>
     command(`delete project #${i}`, hasLive(projects), async (m, r) => {
       const p = pick(m.live(m.projects), i);
       await r.example.scope.gitlab.deleteProject(p.id);
       m.deleteProject(p);
     }),
   ),
-  registerRunner: fc.nat().map((i) =>
+  registerRunner: fc.nat(MAX_PROJECTS).map((i) =>
     command(`register a runner for project #${i}`, hasLive(projects), async (m, r) => {
       const p = pick(m.live(m.projects), i);
       const runner = await r.example.scope.registerRunner(p);
       m.runners.push({ ...runner, projectIds: new Set([p.id]), deleted: false });
     }),
   ),
-  deleteRunner: fc.nat().map((i) =>
+  deleteRunner: fc.nat(MAX_PROJECTS).map((i) =>
     command(`delete runner #${i}`, hasLive(runners), async (m, r) => {
       const runner = pick(m.live(m.runners), i);
       await r.example.scope.runner(runner.token).delete();
       runner.deleted = true;
     }),
   ),
-  link: fc.tuple(fc.nat(), fc.nat()).map(([i, j]) =>
+  link: fc.tuple(fc.nat(MAX_PROJECTS), fc.nat(MAX_PROJECTS)).map(([i, j]) =>
     command(`link runner #${i} to project #${j}`, (m) => hasLive(runners)(m) && hasLive(projects)(m), async (m, r) => {
       const [runner, p] = [pick(m.live(m.runners), i), pick(m.live(m.projects), j)];
       await r.example.scope.linkRunner(p, runner);
       runner.projectIds.add(p.id);
     }),
   ),
-  unlink: fc.tuple(fc.nat(), fc.nat()).map(([i, j]) =>
+  unlink: fc.tuple(fc.nat(MAX_PROJECTS), fc.nat(MAX_PROJECTS)).map(([i, j]) =>
     command(`unlink runner #${i} from project #${j}`, (m) => hasLive(runners)(m) && hasLive(projects)(m), async (m, r) => {
       const [runner, p] = [pick(m.live(m.runners), i), pick(m.live(m.projects), j)];
       await r.example.scope.gitlab.unlinkRunner(p.id, runner.id);
       runner.projectIds.delete(p.id);
     }),
   ),
-  push: fc.nat().map((i) =>
+  push: fc.nat(MAX_PROJECTS).map((i) =>
     command(`push a commit to project #${i}`, hasLive(projects), async (m, r) => {
       const p = pick(m.live(m.projects), i);
       const commit = await r.example.scope.pushCommit(p);

@@ -19,13 +19,13 @@ const INTEGER_RANGES: Record<string, { min: number; max: number }> = {
  * The decided limit of generated text where the description gives none: long enough to find a server
  * that stores text in a short column, small enough for a request line limit-free body.
  */
-export const LONG_TEXT = 10_000;
+const LONG_TEXT = 10_000;
 
 /** Generated text is short (up to this many code points) or long (up to LONG_TEXT). */
 const SHORT_TEXT = 24;
 
 /** Text a server must take as it is: accents, a NUL, control characters, an emoji outside the BMP. */
-export const RICH_TEXT = 'Zürich \u0000\t\r\n\u0007 😀 ✓ 日本';
+const RICH_TEXT = 'Zürich \u0000\t\r\n\u0007 😀 ✓ 日本';
 
 /** One code point from a range; the unmapper lets fast-check shrink a fixed example it did not generate. */
 function codePointIn(min: number, max: number): fc.Arbitrary<string> {

@@ -85,7 +85,7 @@ export function lintDescription(description: ApiDescription, inventory?: DocsInv
  * What generation needs of the description: integers of requests with a format (their range), path ids as
  * integers, and every nested object of a form body encoded with deepObject brackets (data[after]=...).
  */
-export function lintGeneration(description: ApiDescription): string[] {
+function lintGeneration(description: ApiDescription): string[] {
   const problems: string[] = [];
   for (const op of description.operations) {
     const label = operationLabel(op);

@@ -22,7 +22,7 @@ const DECIDED_BEFORE_INPUT: readonly ParameterKind[] = ['path-id', 'user-token',
 /** Kinds whose only hostile values are unreadable ones: any readable text or object is allowed. */
 const ONLY_UNREADABLE: readonly ParameterKind[] = ['text', 'object'];
 
-export function kindOf(parameter: Pick<Slot, 'in' | 'schema'> & { credential?: string }): ParameterKind {
+function kindOf(parameter: Pick<Slot, 'in' | 'schema'> & { credential?: string }): ParameterKind {
   if (parameter.in === 'path') return 'path-id';
   if (parameter.credential === 'user') return 'user-token';
   if (parameter.credential === 'gitlab-url') return 'gitlab-url';
@@ -48,7 +48,7 @@ export function slotsOf(op: Pick<Operation, 'parameters' | 'auth'>): Slot[] {
 }
 
 /** The categories of hostile values a slot gets. */
-export function categoriesOf(slot: Pick<Slot, 'kind'>): HostileCategory[] {
+function categoriesOf(slot: Pick<Slot, 'kind'>): HostileCategory[] {
   if (ONLY_UNREADABLE.includes(slot.kind)) return ['unreadable'];
   if (DECIDED_BEFORE_INPUT.includes(slot.kind)) return ['content'];
   return ['content', 'unreadable'];

@@ -96,7 +96,8 @@ function randomOf(slot: Slot, valid: string): fc.Arbitrary<Hostile> {
   const beyond = fc.bigInt({ min: 2n ** 31n, max: 2n ** 70n }).map((n) => (inBody && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : String(n)));
   switch (slot.kind) {
     case 'path-id':
-      return fc.oneof(beyond.map(String), textOf('abcxyz_~.-', 1, 8)).map(content);
+      // Not "." or "..": dot segments move along the path (RFC 3986) rather than name an id.
+      return fc.oneof(beyond.map(String), textOf('abcxyz_~.-', 1, 8).filter((segment) => !/^\.+$/.test(segment))).map(content);
     case 'user-token':
       return slot.in === 'header'
         ? fc.string({ unit: HEADER_CHARACTER, maxLength: 40 }).filter((s) => s !== valid).map(content)

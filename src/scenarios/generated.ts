@@ -30,7 +30,7 @@ function expectAnswer(exchange: Exchange, status: number, errorBody: boolean): v
  * Runs a generated check: the property over `arbitrary`, then, when it failed, the shrunk input once more
  * (its exchanges the evidence). `attempt` sends one input in an example context and judges the answer.
  */
-async function generatedCheck<T>(
+export async function generatedCheck<T>(
   ctx: CaseContext,
   arbitrary: fc.Arbitrary<T>,
   examples: T[],

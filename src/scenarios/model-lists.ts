@@ -4,9 +4,10 @@
 // read and compared with the model. A failing sequence is shrunk to the shortest that still fails, and
 // replayed once more: its requests are the evidence.
 import fc from 'fast-check';
-import { checkProperty, PropertyViolation } from '../properties/check';
+import { PropertyViolation } from '../properties/check';
 import { commitsListProblem, ListModel, projectsListProblem, runnersListProblem, type ListRule, type ModelProject } from '../properties/list-model';
 import type { CaseContext, ExampleContext, Scenario } from './context';
+import { generatedCheck } from './generated';
 
 interface Real {
   example: ExampleContext;
@@ -145,19 +146,13 @@ const modelLists: Scenario = async (ctx) => {
   const rule = ctx.rule.id as ListRule;
   const sequences = fc.commands(list.commands.map((name) => COMMANDS[name]), { maxCommands: ctx.config.steps });
   const first = fc.sample(fc.tuple(...list.first.map((name) => COMMANDS[name])), { numRuns: 1, seed: 0 })[0];
-  const run = (commands: Iterable<Command>) =>
-    ctx.example(async (example) => fc.asyncModelRun(() => ({ model: new ListModel(), real: { example, verify: verifier(ctx, example, rule) } }), commands));
-  const outcome = await checkProperty(ctx.spec.id, sequences, run, { seed: ctx.config.seed, numRuns: ctx.config.sequences, examples: [first] });
-  if (!outcome.failed) return [];
-  ctx.restartEvidence();
-  const replay = await run(outcome.counterexample).then(
-    () => 'the replay of that sequence passed (the failure depends on state or timing).',
-    (error: unknown) => (error instanceof Error ? error.message : String(error)),
-  );
-  const steps = [...outcome.counterexample].map(String);
-  return [
-    `Seed ${ctx.config.seed} (replay: --seed ${ctx.config.seed}): ${outcome.runs} sequence(s) tried, the shortest failing one (${steps.length} step(s), shrunk ${outcome.shrinks} time(s)): ${steps.join(' → ')}. ${replay}`,
-  ];
+  const attempt = (example: ExampleContext, commands: Iterable<Command>) =>
+    fc.asyncModelRun(() => ({ model: new ListModel(), real: { example, verify: verifier(ctx, example, rule) } }), commands);
+  const budget = { ...ctx.config, examples: ctx.config.sequences };
+  return generatedCheck({ ...ctx, config: budget }, sequences, [first], attempt, (commands) => {
+    const steps = [...commands].map(String);
+    return `the sequence of ${steps.length} step(s): ${steps.join(' → ')}`;
+  });
 };
 
 export const MODEL_SCENARIOS = { 'model-lists': modelLists };

@@ -49,11 +49,13 @@ async function recordRun(seed: number): Promise<string[]> {
         .split(encodeURIComponent(stack.gitlabUrl)).join('<gitlab>')
         .split(stack.gitlabUrl).join('<gitlab>')
         // A spoiled url (a tab inserted) still holds the port.
-        .split(new URL(stack.gitlabUrl).port).join('<gitlab-port>')
+        .split(`%3A${new URL(stack.gitlabUrl).port}`).join('%3A<gitlab-port>')
         .replace(new RegExp(`conformance-${runId}(-[a-z]+-[0-9a-f]{6})?`, 'g'), '<run-name>')
         .split(runId).join('<run-id>')
         .replace(/\b[0-9a-f]{40}\b/g, '<sha>');
-    return sent.map((r) => mask(`${r.method} ${r.url}\n${Object.entries(r.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\n')}\n\n${r.body.toString('latin1')}`));
+    // In the order sent; two checks' requests may interleave differently (the catalog of a check is sent at
+    // once), so the lists are compared sorted: any value that differs still makes a request differ.
+    return sent.map((r) => mask(`${r.method} ${r.url}\n${Object.entries(r.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\n')}\n\n${r.body.toString('latin1')}`)).sort();
   } finally {
     await target.close();
   }

@@ -41,12 +41,12 @@ export interface RunOutcome {
 
 export async function certify(config: RunConfig, log: (line: string) => void): Promise<RunOutcome> {
   const startedAt = new Date();
-  log(`Seed ${config.seed} (the same generated inputs again: --seed ${config.seed})`);
   const redactor = new Redactor(secretsOf(config));
   for (const secret of secretsOf(config)) consoleRedactor.add(secret);
   const api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency, obeysStop: false });
   await assertReachable(config, api);
   const gitlabProjectIds = config.gitlabProjectIds.length ? config.gitlabProjectIds : await findGitlabProjects(api, config);
+  log(`Seed ${config.seed} (the same generated inputs again: --seed ${config.seed})`);
 
   const { workDir, stopFile, handoff, ledger } = prepareWorkDir(config, gitlabProjectIds);
   const signals = watchSignals(ledger, stopFile, log);

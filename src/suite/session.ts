@@ -154,19 +154,17 @@ export class Session {
     const checked: Recorded[] = [];
     const scope = this.world.scope();
     let problems: string[];
-    const evidence = { since: 0 };
+    const records: CaseRecords = { exchanges, checked, evidence: { since: 0 }, claimRefused: false };
     try {
       const { description, validate } = await this.description();
       const op = operation(description, operationId);
-      const ctx = this.context(this.withProfile(spec), op, validate, scope, { exchanges, checked, evidence });
+      const ctx = this.context(this.withProfile(spec), op, validate, scope, records);
       problems = await this.exchangeLog.track(recorded, () => SCENARIOS[spec.family](ctx));
     } catch (error) {
       problems = [error instanceof Error ? error.message : String(error)];
     }
-    const since = (r: Recorded) => r.startedAt >= evidence.since;
-    const refusedCreation = exchanges.some(({ request, response }) => request.method === 'POST' && mayBeTaken(response.status));
-    const claimRefused = problems.length > 0 && refusedCreation && scope.reservedGitlabIds.length > 0;
-    if (claimRefused) this.world.fixtures.forfeitGitlabIds(scope.reservedGitlabIds);
+    const since = (r: Recorded) => r.startedAt >= records.evidence.since;
+    const claimRefused = problems.length > 0 && (forfeitIfRefused(exchanges, scope, this.world) || records.claimRefused);
     await scope.close().catch(() => undefined);
     return { problems, recorded: recorded.filter(since), checked: checked.filter(since), claimRefused };
   }
@@ -227,9 +225,11 @@ export class Session {
       arrange: () => arrange(scope),
       async example(work) {
         const own = world.scope();
+        const from = records.exchanges.length;
         try {
           return await work({ scope: own, send: sender(own, records), arrange: () => arrange(own) });
         } finally {
+          if (forfeitIfRefused(records.exchanges.slice(from), own, world)) records.claimRefused = true;
           await own.close().catch(() => undefined);
         }
       },
@@ -245,6 +245,19 @@ interface CaseRecords {
   exchanges: Exchange[];
   checked: Recorded[];
   evidence: { since: number };
+  /** A creation in one of its examples was refused on a GitLab project another client may have taken. */
+  claimRefused: boolean;
+}
+
+/**
+ * Whether the server refused to attach a CI project to a GitLab project the scope had taken: another client
+ * (a second run against the same target) may have taken it meanwhile. Such ids are never used again.
+ */
+function forfeitIfRefused(exchanges: Exchange[], scope: Scope, world: World): boolean {
+  const refused = exchanges.some(({ request, response }) => request.method === 'POST' && mayBeTaken(response.status));
+  if (!refused || scope.reservedGitlabIds.length === 0) return false;
+  world.fixtures.forfeitGitlabIds(scope.reservedGitlabIds);
+  return true;
 }
 
 /** Sends through the scope's transport (which records what the request created), keeping the exchange as the case's. */

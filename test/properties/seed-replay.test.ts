@@ -6,8 +6,10 @@
 //
 // What the seed does not control is masked, and only that: the ports of the servers, the run id (random per
 // run, so that two runs against one target never meet), the random part of the run's names and the shas of
-// its pushes (made unique per run by the fixtures, src/state); the GitLab projects are given (found through
-// GitLab, they come in an order drawn per run). Everything the generators chose is compared as sent.
+// its pushes (made unique per run by the fixtures, src/state), and the ids and tokens the server handed out
+// (which resource gets which depends on the order Jest runs the suite files, decided from the timings of
+// earlier runs); the GitLab projects are given (found through GitLab, they come in an order drawn per run).
+// Everything the generators chose is compared as sent.
 import { startTarget, type RunningTarget } from '../../src/mutation/target';
 import type { ProxiedRequest } from '../../src/http/proxy';
 import { readReport } from '../report/support';
@@ -26,10 +28,18 @@ function countingTokens() {
 
 async function recordRun(seed: number): Promise<string[]> {
   const sent: ProxiedRequest[] = [];
+  const handedOut = new Set<string>();
   const target: RunningTarget = await startTarget({
     tokens: countingTokens(),
     registrationToken: 'registration-token-fixed',
-    proxy: { rewrite: (request) => void sent.push(request) },
+    proxy: {
+      rewrite: (request, response) => {
+        sent.push(request);
+        const created = response.status === 201 ? (JSON.parse(response.body.toString('utf8')) as { id?: unknown }) : undefined;
+        if (typeof created?.id === 'number') handedOut.add(String(created.id));
+        return undefined;
+      },
+    },
   });
   try {
     const reportDir = tempDir('seed');
@@ -52,6 +62,8 @@ async function recordRun(seed: number): Promise<string[]> {
         .split(`%3A${new URL(stack.gitlabUrl).port}`).join('%3A<gitlab-port>')
         .replace(new RegExp(`conformance-${runId}(-[a-z]+-[0-9a-f]{6})?`, 'g'), '<run-name>')
         .split(runId).join('<run-id>')
+        .replace(/(project|runner)-token-\d{4}/g, '<$1-token>')
+        .replace(/(\/projects\/|\/runners\/|\/builds\/|project_id=|"project_id":|"id":)(\d+)/g, (all, at: string, id: string) => (handedOut.has(id) ? `${at}<id>` : all))
         .replace(/\b[0-9a-f]{40}\b/g, '<sha>');
     // In the order sent; two checks' requests may interleave differently (the catalog of a check is sent at
     // once), so the lists are compared sorted: any value that differs still makes a request differ.

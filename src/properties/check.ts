@@ -26,16 +26,11 @@ export function checkSeed(runSeed: number, checkId: string): number {
   return (hash ^ runSeed) & 0x7fffffff;
 }
 
-/**
- * The first of the examples (in their order) that fails, all sent at once: a catalog of values each as small
- * as it gets needs no shrinking, and over a slow network one round trip beats one per value.
- */
-async function firstFailing<T>(examples: T[], holds: (input: T) => Promise<void>): Promise<PropertyOutcome<T> | undefined> {
+/** The first of the examples (in their order) that fails, all sent at once: over a slow network one round trip beats one per example. */
+async function firstFailing<T>(examples: T[], holds: (input: T) => Promise<void>): Promise<T | undefined> {
   const settled = await Promise.allSettled(examples.map((example) => holds(example)));
   const at = settled.findIndex((s) => s.status === 'rejected' && !fc.PreconditionFailure.isFailure(s.reason));
-  if (at < 0) return undefined;
-  const reason = (settled[at] as PromiseRejectedResult).reason as unknown;
-  return { failed: true, counterexample: examples[at], problem: reason instanceof Error ? reason.message : String(reason), runs: examples.length, shrinks: 0 };
+  return at < 0 ? undefined : examples[at];
 }
 
 /** A copy of an input: plain data is cloned; a sequence of commands (functions) is copied as the list it ran. */
@@ -58,9 +53,11 @@ export async function checkProperty<T>(
   budget: PropertyBudget & { examples?: T[]; examplesAtOnce?: boolean },
 ): Promise<PropertyOutcome<T>> {
   if (budget.examplesAtOnce && budget.examples?.length) {
-    const failed = await firstFailing(budget.examples, holds);
-    if (failed) return failed;
-    return checkProperty(checkId, arbitrary, holds, { ...budget, examples: [] });
+    const failing = await firstFailing(budget.examples, holds);
+    // A failing example is shrunk alone; else the random inputs follow.
+    const rest = { ...budget, examplesAtOnce: false, examples: failing === undefined ? [] : [failing], numRuns: failing === undefined ? budget.numRuns : 0 };
+    const outcome = await checkProperty(checkId, arbitrary, holds, rest);
+    return { ...outcome, runs: outcome.runs + budget.examples.length - (failing === undefined ? 0 : 1) };
   }
   // The last input that failed is the smallest. It is copied when it fails: fast-check goes on shrinking
   // values it shares with it, and may change them afterwards.

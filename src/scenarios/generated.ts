@@ -36,10 +36,10 @@ export async function generatedCheck<T>(
   examples: T[],
   attempt: (example: ExampleContext, input: T, replay: boolean) => Promise<void>,
   describe: (input: T) => string,
-  examplesAtOnce = false,
 ): Promise<string[]> {
   const run = (input: T, replay = false) => ctx.example((example) => attempt(example, input, replay));
-  const budget = { seed: ctx.config.seed, numRuns: ctx.config.examples, examples, examplesAtOnce };
+  // The fixed examples are sent at once (each in a scope of its own), the random inputs one after another.
+  const budget = { seed: ctx.config.seed, numRuns: ctx.config.examples, examples, examplesAtOnce: true };
   const outcome: PropertyOutcome<T> = await checkProperty(ctx.spec.id, arbitrary, (input) => run(input), budget);
   if (!outcome.failed) return [];
   ctx.restartEvidence();
@@ -133,7 +133,8 @@ const hostileInput: Scenario = async (ctx) => {
   const slot = slotsOf(ctx.op).find((s) => s.name === ctx.spec.params.slot && s.in === ctx.spec.params.in);
   const statuses = ctx.rule.hostile;
   if (!slot || !statuses) throw new Error(`${ctx.op.operationId} has no slot ${String(ctx.spec.params.slot)} (${String(ctx.spec.params.in)}), or ${ctx.rule.id} no hostile statuses`);
-  // One arrangement for the catalog and the random values: a refused request changes nothing.
+  // One arrangement for the catalog and the random values (a refused request changes nothing); the
+  // catalog is sent at once.
   const prepared = await ctx.arrange();
   const space = hostileSpace(slot, validValueOf(ctx, prepared, slot));
   const encodings: BodyEncoding[] = slot.in === 'body' && ctx.op.requestContentTypes.includes('application/x-www-form-urlencoded') ? ['json', 'form'] : ['json'];
@@ -148,8 +149,6 @@ const hostileInput: Scenario = async (ctx) => {
     // The replay of a shrunk input gets an arrangement of its own, for its evidence.
     async (example, input, replay) => send(example, input, replay ? await example.arrange() : prepared),
     (input) => `${describeHostile(slot, input.hostile)}${slot.in === 'body' ? ` in a ${input.encoding} body` : ''}`,
-    // The catalog's values are sent at once (they change nothing on a conforming server), random ones after.
-    true,
   );
 };
 

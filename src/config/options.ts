@@ -26,7 +26,7 @@ export interface TargetOptions {
 }
 
 /** [flag, environment variable, description] of every option the run reads. */
-const OPTIONS: Array<[string, string | undefined, string]> = [
+export const OPTIONS: Array<[string, string | undefined, string]> = [
   ['--target <url>', 'GITLAB_CI_URL', 'base URL of the server under test (the API is at {URL}/api/v1); default: the embedded reference server'],
   ['--gitlab-url <url>', 'GITLAB_URL', 'the GitLab instance the server trusts, sent as url with user tokens'],
   ['--private-token <token>', 'GITLAB_CI_PRIVATE_TOKEN', 'token of a user who may manage the projects the suite creates'],

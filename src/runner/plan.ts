@@ -18,6 +18,8 @@ export const PACT_UNIT = 'Pact verification';
 export interface PlannedCheck {
   id: string;
   rule: string;
+  operation: string;
+  title: string;
   /** Its suite file (suites/NN_tag.test.ts), or PACT_UNIT. */
   unit: string;
   /** Expected duration, in requests sent one after another (./check-costs.json). */
@@ -42,7 +44,7 @@ function planCases(description: ApiDescription, selection: Selection): PlannedCh
     suite.operations.flatMap((op) =>
       op.cases
         .filter((c) => isSelected(selection, [c.rule, op.operationId, suite.tag]))
-        .map((c) => ({ id: c.id, rule: c.rule, unit: suiteName(`${suite.name}.test.ts`), cost: costOf(c.rule) })),
+        .map((c) => ({ id: c.id, rule: c.rule, operation: op.label, title: c.title, unit: suiteName(`${suite.name}.test.ts`), cost: costOf(c.rule) })),
     ),
   );
 }
@@ -51,7 +53,16 @@ function planCases(description: ApiDescription, selection: Selection): PlannedCh
 export function planInteractions(pacts: LoadedPact[], selection: Selection): PlannedCheck[] {
   return pacts
     .filter(({ pact }) => isSelected(selection, [CONTRACT_RULE, pact.consumer.name]))
-    .flatMap(({ pact }) => pact.interactions.map((i) => ({ id: pactCheckId(pact.consumer.name, i.description), rule: CONTRACT_RULE, unit: PACT_UNIT, cost: COSTS.pactInteraction })));
+    .flatMap(({ pact }) =>
+      pact.interactions.map((i) => ({
+        id: pactCheckId(pact.consumer.name, i.description),
+        rule: CONTRACT_RULE,
+        operation: `${i.request.method} ${i.request.path}`,
+        title: `${pact.consumer.name}: ${i.description}`,
+        unit: PACT_UNIT,
+        cost: COSTS.pactInteraction,
+      })),
+    );
 }
 
 function costOf(rule: string): number {

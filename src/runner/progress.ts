@@ -22,6 +22,8 @@ interface Unit {
   shown: number;
   startedAt?: number;
   ended: boolean;
+  /** The checks its lines counted. */
+  counted: Set<string>;
 }
 
 export class Progress {
@@ -52,6 +54,7 @@ export class Progress {
     const part = this.unit(unit);
     if (this.silent || part.ended || (part.planned === 0 && checks.length === 0)) return;
     part.ended = true;
+    for (const check of checks) part.counted.add(check.id);
     this.log(`  ${label(unit)}: ${counts(checks)}${part.startedAt ? ` (${((Date.now() - part.startedAt) / 1000).toFixed(1)} s)` : ''}`);
   }
 
@@ -60,15 +63,22 @@ export class Progress {
     this.silent = true;
   }
 
-  /** At the end: a line for every part of the final results that has not had one (a run stopped midway). */
+  /**
+   * At the end: a line for what the final results hold beyond what the lines so far counted (the parts
+   * a signal stopped midway; checks recorded after their part ended, as those that never ran).
+   */
   settle(checks: CheckResult[], why: string | undefined): void {
     clearInterval(this.timer);
-    const byUnit = new Map<string, CheckResult[]>();
-    for (const check of checks) byUnit.set(unitOf(check), [...(byUnit.get(unitOf(check)) ?? []), check]);
-    for (const [unit, results] of byUnit) {
-      if (this.unit(unit).ended) continue;
-      this.unit(unit).ended = true;
-      this.log(`  ${label(unit)}: ${counts(results)}${why ? ` (${why})` : ''}`);
+    const uncounted = new Map<string, CheckResult[]>();
+    for (const check of checks) {
+      const unit = unitOf(check);
+      if (!this.unit(unit).counted.has(check.id)) uncounted.set(unit, [...(uncounted.get(unit) ?? []), check]);
+    }
+    for (const [unit, results] of uncounted) {
+      const part = this.unit(unit);
+      this.log(`  ${label(unit)}: ${part.ended ? 'and ' : ''}${counts(results)}${why ? ` (${why})` : ''}`);
+      part.ended = true;
+      for (const check of results) part.counted.add(check.id);
     }
   }
 
@@ -83,13 +93,13 @@ export class Progress {
 
   private unit(name: string): Unit {
     let part = this.units.get(name);
-    if (!part) this.units.set(name, (part = { planned: 0, done: 0, shown: 0, ended: false }));
+    if (!part) this.units.set(name, (part = { planned: 0, done: 0, shown: 0, ended: false, counted: new Set() }));
     return part;
   }
 }
 
 function label(unit: string): string {
-  return unit.replace(/^suites\//, '').replace(/\.test\.ts$/, '');
+  return unit.replace(/^suites\/(?=.)/, '').replace(/\.test\.ts$/, '');
 }
 
 function counts(checks: CheckResult[]): string {

@@ -60,7 +60,7 @@ export async function certify(config: RunConfig, log: (line: string) => void, de
     const leftBehind = await sweep(api, config, ledger);
     // Checks that never sent their requests because of the signal did not run: they are not reported.
     const interrupted = signals.interrupted;
-    const checks = readResults(handoff.resultsFile).filter((c) => !(interrupted && c.reason?.includes(NOT_SENT_STOPPING)));
+    const checks = firstOfEach(readResults(handoff.resultsFile)).filter((c) => !(interrupted && c.reason?.includes(NOT_SENT_STOPPING)));
     progress.settle(checks, interrupted && `stopped by ${interrupted}`);
     const report = buildReport(config, {
       startedAt: startedAt.toISOString(),
@@ -158,7 +158,7 @@ async function runChecksSafely({ config, handoff, planned, ledger, stopFile, red
     fileStarted: (suite) => progress.started(suite),
     caseDone: (suite) => progress.advance(suite),
     fileDone: (suite, unrecorded) => {
-      record(unrecorded);
+      record(unrecorded.map((check) => asPlanned(check, planned)));
       progress.ended(suite, readResults(handoff.resultsFile).filter((c) => c.suite === suite));
     },
   };
@@ -184,12 +184,41 @@ async function runChecksSafely({ config, handoff, planned, ledger, stopFile, red
       reason: redactor.text(`Jest stopped with an error: ${message.split('\n')[0]}`),
     });
   } finally {
+    if (!fs.existsSync(stopFile)) record(neverRan(planned, readResults(handoff.resultsFile)));
     // A case Jest gave up on (its timeout) may still run in the background: it sends nothing more, so
     // nothing can be created after the ledger is read.
     if (!fs.existsSync(stopFile)) fs.writeFileSync(stopFile, 'done');
     delete process.env[HANDOFF_VARIABLE];
     delete process.env[STOP_FILE_VARIABLE];
   }
+}
+
+/** One result per check: a case Jest gave up on (its timeout) may still record its own result afterwards. */
+function firstOfEach(checks: CheckResult[]): CheckResult[] {
+  const seen = new Set<string>();
+  return checks.filter((c) => !seen.has(c.id) && Boolean(seen.add(c.id)));
+}
+
+/** A check Jest gave up on, known by its test's name: under the id and operation the plan gave it. */
+function asPlanned(check: CheckResult, planned: PlannedCheck[]): CheckResult {
+  const known = planned.find((p) => p.unit === check.suite && p.rule === check.rule && p.title === check.title);
+  return known ? { ...check, id: known.id, operation: known.operation } : check;
+}
+
+/** Planned cases that recorded no result although the run was not stopped: failures, never silently missing. */
+function neverRan(planned: PlannedCheck[], recorded: CheckResult[]): CheckResult[] {
+  const ids = new Set(recorded.map((c) => c.id));
+  return planned
+    .filter((c) => c.unit !== PACT_UNIT && !ids.has(c.id))
+    .map(({ id, rule, operation, title, unit }) => ({
+      id,
+      rule,
+      operation,
+      suite: unit,
+      title,
+      status: 'failed',
+      reason: `planned, but it never ran: Jest ran no test of it (is ${unit} compiled to dist/suites? \`npm run build\` compiles it)`,
+    }));
 }
 
 /**

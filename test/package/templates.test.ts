@@ -170,3 +170,11 @@ describe('action.yml (GitHub Actions composite action)', () => {
     expectKnownVariables([...Object.keys(certify.env ?? {}), ...variablesIn(certify.run!)], own);
   });
 });
+
+test('the README and the templates pin the version of this package in every example', () => {
+  for (const file of ['README.md', 'templates/gitlab-ci.yml', 'action.yml']) {
+    const pinned = [...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/gitlab-ci-conformance@v?(\d+\.\d+\.\d+)/g)].map((m) => m[1]);
+    expect(pinned.length).toBeGreaterThan(0);
+    expect(pinned.filter((v) => v !== VERSION)).toEqual([]);
+  }
+});

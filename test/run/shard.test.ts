@@ -119,3 +119,9 @@ describe('three shards against one target, merged', () => {
     expect({ code: result.code, stderr: result.stderr.trim() }).toEqual({ code: 2, stderr: expect.stringMatching(/--report-dir .*holds a shard's report/) });
   });
 });
+
+test.each(['4/3', '0/2', '1', 'a/b'])('--shard %s is a bad option: one line naming it, exit 2', async (value) => {
+  const result = await runCli(['run', '--shard', value, '--report-dir', tempDir('bad-shard')]);
+  expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 2, stdout: '' });
+  expect(result.stderr.trim().split('\n')).toEqual([`gitlab-ci-conformance: --shard: expected i/n with 1 <= i <= n (the i-th of n parts, e.g. 2/3), got "${value}"`]);
+});

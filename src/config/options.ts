@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors';
 import { consoleRedactor } from '../report/redact';
-import { DEFAULTS, PROFILES, parsePositiveInt, parseSeed, parseUrlOption, secretsOf, type Profile, type RunConfig } from './run-config';
+import { DEFAULTS, PROFILES, parsePositiveInt, parseSeed, parseShard, parseUrlOption, secretsOf, type Profile, type RunConfig } from './run-config';
 
 export interface TargetOptions {
   target?: string;
@@ -26,10 +26,11 @@ export interface TargetOptions {
   examples?: string;
   sequences?: string;
   steps?: string;
+  shard?: string;
 }
 
 /** [flag, environment variable, description] of every option the run reads. */
-const OPTIONS: Array<[string, string | undefined, string]> = [
+export const OPTIONS: Array<[string, string | undefined, string]> = [
   ['--target <url>', 'GITLAB_CI_URL', 'base URL of the server under test (the API is at {URL}/api/v1); default: the embedded reference server'],
   ['--gitlab-url <url>', 'GITLAB_URL', 'the GitLab instance the server trusts, sent as url with user tokens'],
   ['--private-token <token>', 'GITLAB_CI_PRIVATE_TOKEN', 'token of a user who may manage the projects the suite creates'],
@@ -47,6 +48,7 @@ const OPTIONS: Array<[string, string | undefined, string]> = [
   ['--examples <n>', 'GITLAB_CI_EXAMPLES', `random generated inputs per operation and parameter, besides the fixed catalog (default ${DEFAULTS.examples})`],
   ['--sequences <n>', 'GITLAB_CI_SEQUENCES', `random sequences of changes per model-based check (default ${DEFAULTS.sequences})`],
   ['--steps <n>', 'GITLAB_CI_STEPS', `steps per sequence at most (default ${DEFAULTS.steps})`],
+  ['--shard <i/n>', undefined, 'run only the i-th of n disjoint parts of the checks (merge the parts with merge-reports)'],
 ];
 
 export function addTargetOptions(command: Command): Command {
@@ -101,8 +103,8 @@ export function resolveRunConfig(
   return {
     embedded,
     config: {
-      target: o.target === undefined ? undefined : parseUrlOption(o.target, '--target'),
-      gitlabUrl: o.gitlabUrl === undefined ? undefined : parseUrlOption(o.gitlabUrl, '--gitlab-url'),
+      target: o.target === undefined ? undefined : withoutApiPath(parseUrlOption(o.target, '--target'), '--target', '/api/v1'),
+      gitlabUrl: o.gitlabUrl === undefined ? undefined : withoutApiPath(parseUrlOption(o.gitlabUrl, '--gitlab-url'), '--gitlab-url', '/api/v3'),
       privateToken: o.privateToken,
       developerToken: o.developerToken,
       outsiderToken: o.outsiderToken,
@@ -119,8 +121,15 @@ export function resolveRunConfig(
       examples: o.examples === undefined ? DEFAULTS.examples : parsePositiveInt(o.examples, '--examples'),
       sequences: o.sequences === undefined ? DEFAULTS.sequences : parsePositiveInt(o.sequences, '--sequences'),
       steps: o.steps === undefined ? DEFAULTS.steps : parsePositiveInt(o.steps, '--steps'),
+      ...(o.shard === undefined ? {} : { shard: parseShard(o.shard, '--shard') }),
     },
   };
+}
+
+/** The base URL of a server, refused when it already holds the API path the suite adds (which would then be there twice). */
+function withoutApiPath(url: string, option: string, apiPath: string): string {
+  if (!url.toLowerCase().endsWith(apiPath)) return url;
+  throw new UsageError(`${option}: give the server's base URL without ${apiPath} (the suite adds it): ${url.slice(0, -apiPath.length) || url}`);
 }
 
 const WRITE_CAUSES: Record<string, string> = {

@@ -12,6 +12,11 @@ export function summarize(checks: CheckResult[]): Summary {
   return { passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
 }
 
+/** The counts as every console line says them. */
+export function formatCounts(summary: Summary): string {
+  return `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`;
+}
+
 /** Failures grouped by rule, most first. */
 export function failuresByRule(checks: CheckResult[]): Array<[string, number]> {
   const counts = new Map<string, number>();

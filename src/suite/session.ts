@@ -11,7 +11,7 @@ import type { ApiRequest } from '../http/types';
 import { curlReproduction, evidenceOf, ExchangeLog, recordedOf, secretVariables, type Recorded, type SecretVariable } from '../report/evidence';
 import { Redactor, tokensIn } from '../report/redact';
 import { appendResult, type CheckResult } from '../report/results';
-import { readHandoff } from '../runner/handoff';
+import { readHandoff, readPlan } from '../runner/handoff';
 import type { CaseContext, ResponseValidator } from '../scenarios/context';
 import { SCENARIOS } from '../scenarios/families';
 import { knowledgeOf } from '../scenarios/operations';
@@ -40,6 +40,7 @@ export class Session {
   readonly config: RunConfig;
   readonly rules: Map<string, Rule>;
   private readonly resultsFile: string;
+  private readonly planned: Set<string>;
   private readonly redactor: Redactor;
   /** The exchanges of this file, for the evidence of its checks. */
   private readonly exchangeLog = new ExchangeLog();
@@ -61,6 +62,7 @@ export class Session {
     const handoff = readHandoff();
     this.config = handoff.config;
     this.resultsFile = handoff.resultsFile;
+    this.planned = readPlan(handoff.planFile);
     this.descriptionFile = path.join(path.dirname(handoff.resultsFile), 'description.json');
     const cached = readDescription(this.descriptionFile);
     if (cached) this.described = Promise.resolve({ description: cached, validate: createResponseValidator(cached) });
@@ -97,11 +99,9 @@ export class Session {
     this.world = new World(this.config, fixtures);
   }
 
-  /** Whether the case runs: selected by --only/--skip, allowed by the profile, prerequisites configured. */
-  selection(spec: CaseSpec, operation: { operationId: string; tag: string }): { run: true } | { run: false; report?: string } {
-    const names = [spec.rule, operation.operationId, operation.tag];
-    if (this.config.only.length && !names.some((n) => this.config.only.includes(n))) return { run: false };
-    if (names.some((n) => this.config.skip.includes(n))) return { run: false };
+  /** Whether the case runs: in the run's plan (--only/--skip, --shard), allowed by the profile, prerequisites configured. */
+  selection(spec: CaseSpec): { run: true } | { run: false; report?: string } {
+    if (!this.planned.has(spec.id)) return { run: false };
     const override = this.rules.get(spec.rule)?.profiles?.[this.config.profile];
     if (this.config.profile !== 'strict' && override?.skip) {
       return { run: false, report: `not part of the ${this.config.profile} profile: ${override.note ?? 'the original server did not do this'}` };

@@ -3,7 +3,6 @@
 // Exit 0 every interaction that ran passed, 1 one failed, 2 could not run.
 import type { Command } from 'commander';
 import { addTargetOptions, type TargetOptions } from '../../config/options';
-import type { RunConfig } from '../../config/run-config';
 import type { VerificationResult } from '../../pact/verify';
 import { EXIT } from '../../errors';
 
@@ -21,25 +20,25 @@ export function verifyPactsCommand(program: Command): void {
     .action(async (options: VerifyPactsCommandOptions) => {
       const { resolveRunConfig } = await import('../../config/options');
       const { loadPacts } = await import('../../pact/files');
-      const consumers = loadPacts().map((p) => p.pact.consumer.name);
+      const { inShard, pactCheckId, planInteractions } = await import('../../runner/plan');
+      const pacts = loadPacts();
       // --only / --skip name consumers here (gitlab-runner, gitlab, ci-dashboard).
-      const { config, embedded } = resolveRunConfig(options, { ruleIds: [], names: consumers });
-      const selected = consumers.filter((c) => (config.only.length === 0 || config.only.includes(c)) && !config.skip.includes(c));
+      const { config, embedded } = resolveRunConfig(options, { ruleIds: [], names: pacts.map((p) => p.pact.consumer.name) });
+      const planned = new Set(inShard(planInteractions(pacts, config), config.shard).map((c) => c.id));
       const print = (result: VerificationResult) => process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatVerification(result));
-      const { withTarget, assertReachable } = await import('../../runner/target');
-      const log = (line: string) => process.stderr.write(`${line}\n`);
-      const result = await withTarget({ config, embedded }, 'verifying', log, async (target) => {
-        await assertReachable(target);
-        return verifyWith(target, selected);
+      const { withTarget, targetName } = await import('../../runner/target');
+      const { requireReady } = await import('../../runner/preflight');
+      const { verifyPacts } = await import('../../pact/verify');
+      const { consoleRedactor } = await import('../../report/redact');
+      const log = (line: string) => process.stderr.write(`${consoleRedactor.text(line)}\n`);
+      const result = await withTarget({ config, embedded }, async (target, isEmbedded) => {
+        log(`verifying the Pact contracts against ${targetName(target, isEmbedded)}: ${planned.size} interactions planned`);
+        const gitlabProjectIds = await requireReady(target, log);
+        return verifyPacts({ ...target, gitlabProjectIds }, { interactions: (consumer, description) => planned.has(pactCheckId(consumer, description)) });
       });
       print(result);
       process.exitCode = result.summary.failed > 0 ? EXIT.failed : EXIT.passed;
     });
-}
-
-async function verifyWith(config: RunConfig, consumers: string[]): Promise<VerificationResult> {
-  const { verifyPacts } = await import('../../pact/verify');
-  return verifyPacts(config, { consumers });
 }
 
 /** One line per interaction, mismatches and reasons under it, then the summary. */

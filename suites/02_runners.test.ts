@@ -30,6 +30,11 @@ defineSuite([
       {"id":"listRunners:AUTH-USER-WRONG-KIND-401:registration","rule":"AUTH-USER-WRONG-KIND-401","family":"auth-rejected","title":"GET /runners with a registration token in place of the user token should yield 401","expect":[401],"params":{"auth":"user","variant":"wrong-kind","kind":"registration"},"needs":["registration-token"]},
       {"id":"listRunners:AUTH-USER-UNTRUSTED-URL-401:other","rule":"AUTH-USER-UNTRUSTED-URL-401","family":"auth-rejected","title":"GET /runners with a url that is not the trusted GitLab should yield 401","expect":[401],"params":{"auth":"user","variant":"untrusted-url","url":"other"},"needs":[]},
       {"id":"listRunners:AUTH-USER-UNTRUSTED-URL-401:missing","rule":"AUTH-USER-UNTRUSTED-URL-401","family":"auth-rejected","title":"GET /runners without url should yield 401","expect":[401],"params":{"auth":"user","variant":"untrusted-url","url":"missing"},"needs":[]},
+      {"id":"listRunners:HOSTILE-INPUT-REJECTED:query:url","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"GET /runners with a hostile url (query) should yield 401, never a 5xx","expect":[401],"params":{"slot":"url","in":"query"},"needs":[]},
+      {"id":"listRunners:HOSTILE-INPUT-REJECTED:query:private_token","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"GET /runners with a hostile private_token (query) should yield 401, never a 5xx","expect":[401],"params":{"slot":"private_token","in":"query"},"needs":[]},
+      {"id":"listRunners:HOSTILE-INPUT-REJECTED:header:PRIVATE-TOKEN","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"GET /runners with a hostile PRIVATE-TOKEN (header) should yield 401, never a 5xx","expect":[401],"params":{"slot":"PRIVATE-TOKEN","in":"header"},"needs":[]},
+      {"id":"listRunners:LISTS-SHOW-CREATED","rule":"LISTS-SHOW-CREATED","family":"model-lists","title":"GET /runners: after every step of a random sequence of changes, the list shows what the run created, with the fields it was created or updated with (should yield 200)","expect":[200],"params":{},"needs":[]},
+      {"id":"listRunners:DELETED-GONE-FROM-LISTS","rule":"DELETED-GONE-FROM-LISTS","family":"model-lists","title":"GET /runners: after a DELETE in a random sequence of changes, the resource is gone from every list (should yield 200)","expect":[200],"params":{},"needs":[]},
     ],
   },
   {
@@ -61,6 +66,11 @@ defineSuite([
       {"id":"registerRunner:AUTH-REGISTRATION-INVALID-403","rule":"AUTH-REGISTRATION-INVALID-403","family":"auth-rejected","title":"POST /runners/register with an unknown registration token should yield 403","expect":[403],"params":{"auth":"registration","variant":"invalid"},"needs":[]},
       {"id":"registerRunner:AUTH-REGISTRATION-WRONG-KIND-403:runner","rule":"AUTH-REGISTRATION-WRONG-KIND-403","family":"auth-rejected","title":"POST /runners/register with a runner token in place of the registration token should yield 403","expect":[403],"params":{"auth":"registration","variant":"wrong-kind","kind":"runner"},"needs":[]},
       {"id":"registerRunner:AUTH-REGISTRATION-WRONG-KIND-403:user","rule":"AUTH-REGISTRATION-WRONG-KIND-403","family":"auth-rejected","title":"POST /runners/register with a user token in place of the registration token should yield 403","expect":[403],"params":{"auth":"registration","variant":"wrong-kind","kind":"user"},"needs":[]},
+      {"id":"registerRunner:HOSTILE-INPUT-REJECTED:body:token","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"POST /runners/register with a hostile token (body) should yield 400 or 403, never a 5xx","expect":[400,403],"params":{"slot":"token","in":"body"},"needs":[]},
+      {"id":"registerRunner:HOSTILE-INPUT-REJECTED:body:description","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"POST /runners/register with a hostile description (body) should yield 400, never a 5xx","expect":[400],"params":{"slot":"description","in":"body"},"needs":[]},
+      {"id":"registerRunner:HOSTILE-INPUT-REJECTED:body:tag_list","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"POST /runners/register with a hostile tag_list (body) should yield 400, never a 5xx","expect":[400],"params":{"slot":"tag_list","in":"body"},"needs":[]},
+      {"id":"registerRunner:HOSTILE-INPUT-REJECTED:body:info","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"POST /runners/register with a hostile info (body) should yield 400, never a 5xx","expect":[400],"params":{"slot":"info","in":"body"},"needs":[]},
+      {"id":"registerRunner:GENERATED-VALID-ACCEPTED","rule":"GENERATED-VALID-ACCEPTED","family":"generated-valid","title":"POST /runners/register with values generated from its schemas should yield 201","expect":[201],"params":{},"needs":[]},
     ],
   },
   {
@@ -89,6 +99,7 @@ defineSuite([
       {"id":"deleteRunner:AUTH-RUNNER-WRONG-KIND-403:registration","rule":"AUTH-RUNNER-WRONG-KIND-403","family":"auth-rejected","title":"DELETE /runners/delete with a registration token in place of the runner token should yield 403","expect":[403],"params":{"auth":"runner","variant":"wrong-kind","kind":"registration"},"needs":["registration-token"]},
       {"id":"deleteRunner:AUTH-RUNNER-WRONG-KIND-403:project","rule":"AUTH-RUNNER-WRONG-KIND-403","family":"auth-rejected","title":"DELETE /runners/delete with a project token in place of the runner token should yield 403","expect":[403],"params":{"auth":"runner","variant":"wrong-kind","kind":"project"},"needs":[]},
       {"id":"deleteRunner:AUTH-RUNNER-WRONG-KIND-403:user","rule":"AUTH-RUNNER-WRONG-KIND-403","family":"auth-rejected","title":"DELETE /runners/delete with a user token in place of the runner token should yield 403","expect":[403],"params":{"auth":"runner","variant":"wrong-kind","kind":"user"},"needs":[]},
+      {"id":"deleteRunner:HOSTILE-INPUT-REJECTED:body:token","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"DELETE /runners/delete with a hostile token (body) should yield 400 or 403, never a 5xx","expect":[400,403],"params":{"slot":"token","in":"body"},"needs":[]},
     ],
   },
 ]);

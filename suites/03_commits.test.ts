@@ -29,6 +29,12 @@ defineSuite([
       {"id":"listCommits:AUTH-PROJECT-WRONG-KIND-403:runner","rule":"AUTH-PROJECT-WRONG-KIND-403","family":"auth-rejected","title":"GET /commits with a runner token in place of the project token should yield 403","expect":[403],"params":{"auth":"project","variant":"wrong-kind","kind":"runner"},"needs":[]},
       {"id":"listCommits:AUTH-PROJECT-WRONG-KIND-403:registration","rule":"AUTH-PROJECT-WRONG-KIND-403","family":"auth-rejected","title":"GET /commits with a registration token in place of the project token should yield 403","expect":[403],"params":{"auth":"project","variant":"wrong-kind","kind":"registration"},"needs":["registration-token"]},
       {"id":"listCommits:AUTH-PROJECT-WRONG-KIND-403:user","rule":"AUTH-PROJECT-WRONG-KIND-403","family":"auth-rejected","title":"GET /commits with a user token in place of the project token should yield 403","expect":[403],"params":{"auth":"project","variant":"wrong-kind","kind":"user"},"needs":[]},
+      {"id":"listCommits:HOSTILE-INPUT-REJECTED:query:project_id","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"GET /commits with a hostile project_id (query) should yield 400, never a 5xx","expect":[400],"params":{"slot":"project_id","in":"query"},"needs":[]},
+      {"id":"listCommits:HOSTILE-INPUT-REJECTED:query:project_token","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"GET /commits with a hostile project_token (query) should yield 400 or 403, never a 5xx","expect":[400,403],"params":{"slot":"project_token","in":"query"},"needs":[]},
+      {"id":"listCommits:HOSTILE-INPUT-REJECTED:query:page","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"GET /commits with a hostile page (query) should yield 400, never a 5xx","expect":[400],"params":{"slot":"page","in":"query"},"needs":[]},
+      {"id":"listCommits:HOSTILE-INPUT-REJECTED:query:per_page","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"GET /commits with a hostile per_page (query) should yield 400, never a 5xx","expect":[400],"params":{"slot":"per_page","in":"query"},"needs":[]},
+      {"id":"listCommits:GENERATED-VALID-ACCEPTED","rule":"GENERATED-VALID-ACCEPTED","family":"generated-valid","title":"GET /commits with values generated from its schemas should yield 200","expect":[200],"params":{},"needs":[]},
+      {"id":"listCommits:LISTS-SHOW-CREATED","rule":"LISTS-SHOW-CREATED","family":"model-lists","title":"GET /commits: after every step of a random sequence of changes, the list shows what the run created, with the fields it was created or updated with (should yield 200)","expect":[200],"params":{},"needs":[]},
     ],
   },
   {
@@ -66,6 +72,10 @@ defineSuite([
       {"id":"createCommit:AUTH-PROJECT-WRONG-KIND-403:runner","rule":"AUTH-PROJECT-WRONG-KIND-403","family":"auth-rejected","title":"POST /commits with a runner token in place of the project token should yield 403","expect":[403],"params":{"auth":"project","variant":"wrong-kind","kind":"runner"},"needs":[]},
       {"id":"createCommit:AUTH-PROJECT-WRONG-KIND-403:registration","rule":"AUTH-PROJECT-WRONG-KIND-403","family":"auth-rejected","title":"POST /commits with a registration token in place of the project token should yield 403","expect":[403],"params":{"auth":"project","variant":"wrong-kind","kind":"registration"},"needs":["registration-token"]},
       {"id":"createCommit:AUTH-PROJECT-WRONG-KIND-403:user","rule":"AUTH-PROJECT-WRONG-KIND-403","family":"auth-rejected","title":"POST /commits with a user token in place of the project token should yield 403","expect":[403],"params":{"auth":"project","variant":"wrong-kind","kind":"user"},"needs":[]},
+      {"id":"createCommit:HOSTILE-INPUT-REJECTED:body:project_id","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"POST /commits with a hostile project_id (body) should yield 400, never a 5xx","expect":[400],"params":{"slot":"project_id","in":"body"},"needs":[]},
+      {"id":"createCommit:HOSTILE-INPUT-REJECTED:body:project_token","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"POST /commits with a hostile project_token (body) should yield 400 or 403, never a 5xx","expect":[400,403],"params":{"slot":"project_token","in":"body"},"needs":[]},
+      {"id":"createCommit:HOSTILE-INPUT-REJECTED:body:data","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"POST /commits with a hostile data (body) should yield 400, never a 5xx","expect":[400],"params":{"slot":"data","in":"body"},"needs":[]},
+      {"id":"createCommit:GENERATED-VALID-ACCEPTED","rule":"GENERATED-VALID-ACCEPTED","family":"generated-valid","title":"POST /commits with values generated from its schemas should yield 201","expect":[201],"params":{},"needs":[]},
     ],
   },
 ]);

@@ -36,6 +36,9 @@ defineSuite([
       {"id":"requestBuild:AUTH-RUNNER-WRONG-KIND-403:registration","rule":"AUTH-RUNNER-WRONG-KIND-403","family":"auth-rejected","title":"POST /builds/register with a registration token in place of the runner token should yield 403","expect":[403],"params":{"auth":"runner","variant":"wrong-kind","kind":"registration"},"needs":["registration-token"]},
       {"id":"requestBuild:AUTH-RUNNER-WRONG-KIND-403:project","rule":"AUTH-RUNNER-WRONG-KIND-403","family":"auth-rejected","title":"POST /builds/register with a project token in place of the runner token should yield 403","expect":[403],"params":{"auth":"runner","variant":"wrong-kind","kind":"project"},"needs":[]},
       {"id":"requestBuild:AUTH-RUNNER-WRONG-KIND-403:user","rule":"AUTH-RUNNER-WRONG-KIND-403","family":"auth-rejected","title":"POST /builds/register with a user token in place of the runner token should yield 403","expect":[403],"params":{"auth":"runner","variant":"wrong-kind","kind":"user"},"needs":[]},
+      {"id":"requestBuild:HOSTILE-INPUT-REJECTED:body:token","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"POST /builds/register with a hostile token (body) should yield 400 or 403, never a 5xx","expect":[400,403],"params":{"slot":"token","in":"body"},"needs":[]},
+      {"id":"requestBuild:HOSTILE-INPUT-REJECTED:body:info","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"POST /builds/register with a hostile info (body) should yield 400, never a 5xx","expect":[400],"params":{"slot":"info","in":"body"},"needs":[]},
+      {"id":"requestBuild:GENERATED-VALID-ACCEPTED","rule":"GENERATED-VALID-ACCEPTED","family":"generated-valid","title":"POST /builds/register with values generated from its schemas should yield 201","expect":[201],"params":{},"needs":[]},
     ],
   },
   {
@@ -75,6 +78,12 @@ defineSuite([
       {"id":"updateBuild:AUTH-RUNNER-WRONG-KIND-403:registration","rule":"AUTH-RUNNER-WRONG-KIND-403","family":"auth-rejected","title":"PUT /builds/{id} with a registration token in place of the runner token should yield 403","expect":[403],"params":{"auth":"runner","variant":"wrong-kind","kind":"registration"},"needs":["registration-token"]},
       {"id":"updateBuild:AUTH-RUNNER-WRONG-KIND-403:project","rule":"AUTH-RUNNER-WRONG-KIND-403","family":"auth-rejected","title":"PUT /builds/{id} with a project token in place of the runner token should yield 403","expect":[403],"params":{"auth":"runner","variant":"wrong-kind","kind":"project"},"needs":[]},
       {"id":"updateBuild:AUTH-RUNNER-WRONG-KIND-403:user","rule":"AUTH-RUNNER-WRONG-KIND-403","family":"auth-rejected","title":"PUT /builds/{id} with a user token in place of the runner token should yield 403","expect":[403],"params":{"auth":"runner","variant":"wrong-kind","kind":"user"},"needs":[]},
+      {"id":"updateBuild:HOSTILE-INPUT-REJECTED:path:id","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"PUT /builds/{id} with a hostile id (path) should yield 404, never a 5xx","expect":[404],"params":{"slot":"id","in":"path"},"needs":[]},
+      {"id":"updateBuild:HOSTILE-INPUT-REJECTED:body:token","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"PUT /builds/{id} with a hostile token (body) should yield 400 or 403, never a 5xx","expect":[400,403],"params":{"slot":"token","in":"body"},"needs":[]},
+      {"id":"updateBuild:HOSTILE-INPUT-REJECTED:body:state","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"PUT /builds/{id} with a hostile state (body) should yield 400 or 422, never a 5xx","expect":[400,422],"params":{"slot":"state","in":"body"},"needs":[]},
+      {"id":"updateBuild:HOSTILE-INPUT-REJECTED:body:trace","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"PUT /builds/{id} with a hostile trace (body) should yield 400, never a 5xx","expect":[400],"params":{"slot":"trace","in":"body"},"needs":[]},
+      {"id":"updateBuild:HOSTILE-INPUT-REJECTED:body:info","rule":"HOSTILE-INPUT-REJECTED","family":"hostile-input","title":"PUT /builds/{id} with a hostile info (body) should yield 400, never a 5xx","expect":[400],"params":{"slot":"info","in":"body"},"needs":[]},
+      {"id":"updateBuild:GENERATED-VALID-ACCEPTED","rule":"GENERATED-VALID-ACCEPTED","family":"generated-valid","title":"PUT /builds/{id} with values generated from its schemas should yield 200","expect":[200],"params":{},"needs":[]},
     ],
   },
 ]);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors';
 import { consoleRedactor } from '../report/redact';
-import { DEFAULTS, PROFILES, parsePositiveInt, parseShard, parseUrlOption, secretsOf, type Profile, type RunConfig } from './run-config';
+import { DEFAULTS, PROFILES, parsePositiveInt, parseSeed, parseShard, parseUrlOption, secretsOf, type Profile, type RunConfig } from './run-config';
 
 export interface TargetOptions {
   target?: string;
@@ -22,6 +22,10 @@ export interface TargetOptions {
   reportDir?: string;
   timeout?: string;
   concurrency?: string;
+  seed?: string;
+  examples?: string;
+  sequences?: string;
+  steps?: string;
   shard?: string;
 }
 
@@ -40,6 +44,10 @@ export const OPTIONS: Array<[string, string | undefined, string]> = [
   ['--report-dir <dir>', 'GITLAB_CI_REPORT_DIR', `where junit.xml, report.json and report.html go (default ${DEFAULTS.reportDir})`],
   ['--timeout <ms>', 'GITLAB_CI_TIMEOUT', `per-request timeout in milliseconds (default ${DEFAULTS.timeoutMs})`],
   ['--concurrency <n>', 'GITLAB_CI_CONCURRENCY', `at most this many requests in flight (default ${DEFAULTS.concurrency})`],
+  ['--seed <n>', 'GITLAB_CI_SEED', 'seed of the generated inputs: the same seed replays the same inputs (default: random, printed)'],
+  ['--examples <n>', 'GITLAB_CI_EXAMPLES', `random generated inputs per operation and parameter, besides the fixed catalog (default ${DEFAULTS.examples})`],
+  ['--sequences <n>', 'GITLAB_CI_SEQUENCES', `random sequences of changes per model-based check (default ${DEFAULTS.sequences})`],
+  ['--steps <n>', 'GITLAB_CI_STEPS', `steps per sequence at most (default ${DEFAULTS.steps})`],
   ['--shard <i/n>', undefined, 'run only the i-th of n disjoint parts of the checks (merge the parts with merge-reports)'],
 ];
 
@@ -109,6 +117,10 @@ export function resolveRunConfig(
       timeoutMs: o.timeout === undefined ? DEFAULTS.timeoutMs : parsePositiveInt(o.timeout, '--timeout'),
       concurrency: o.concurrency === undefined ? DEFAULTS.concurrency : parsePositiveInt(o.concurrency, '--concurrency'),
       runId: crypto.randomBytes(4).toString('hex'),
+      seed: o.seed === undefined ? crypto.randomInt(0x7fffffff) : parseSeed(o.seed, '--seed'),
+      examples: o.examples === undefined ? DEFAULTS.examples : parsePositiveInt(o.examples, '--examples'),
+      sequences: o.sequences === undefined ? DEFAULTS.sequences : parsePositiveInt(o.sequences, '--sequences'),
+      steps: o.steps === undefined ? DEFAULTS.steps : parsePositiveInt(o.steps, '--steps'),
       ...(o.shard === undefined ? {} : { shard: parseShard(o.shard, '--shard') }),
     },
   };

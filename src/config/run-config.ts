@@ -12,6 +12,12 @@ export const DEFAULTS = {
   // Enough in flight that a run over a 50 ms network stays within twice its local time (bench/README.md);
   // few enough that a staging server hardly notices one client.
   concurrency: 16,
+  // Generated checks: random inputs per operation and parameter (besides the fixed catalog of boundary and
+  // hostile values, always tried), and random sequences of changes per list and steps per sequence. Chosen
+  // so that the generated checks add well under a second to the embedded run (bench/README.md).
+  examples: 2,
+  sequences: 2,
+  steps: 6,
 };
 
 export interface RunConfig {
@@ -32,6 +38,13 @@ export interface RunConfig {
   concurrency: number;
   /** A short run-unique tag put in the name of everything the run creates. */
   runId: string;
+  /** The seed of every generated input (--seed): the same seed replays the same inputs. */
+  seed: number;
+  /** Random inputs per generated check (--examples). */
+  examples: number;
+  /** Random sequences of changes per model-based check (--sequences), of at most `steps` steps (--steps). */
+  sequences: number;
+  steps: number;
   /** --shard i/n: only the i-th of n disjoint parts of the checks (src/runner/plan.ts). */
   shard?: Shard;
 }
@@ -86,6 +99,13 @@ export function parseUrlOption(value: string, option: string): string {
     throw new UsageError(`${option}: must be an http:// or https:// URL, got ${url.protocol}`);
   }
   return value.replace(/\/+$/, '');
+}
+
+/** A seed: a whole number from 0 to 2^31-1 (what fast-check takes). */
+export function parseSeed(value: string, option: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 0x7fffffff) throw new UsageError(`${option}: expected a whole number from 0 to 2147483647, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 export function parsePositiveInt(value: string, option: string): number {

@@ -4,6 +4,7 @@
 import type { ApiDescription, AuthMethod, CaseFamily, CheckFamily, HttpMethod, Operation, Rule } from '../spec/types';
 import { HTTP_METHODS } from '../spec/types';
 import { operationLabel } from '../spec/load';
+import { slotsOf, slotStatuses } from '../spec/parameter-kinds';
 
 /** What a case needs from the configuration beyond the target and the managing user's token. */
 export type Prerequisite = 'developer-token' | 'outsider-token' | 'registration-token';
@@ -164,6 +165,13 @@ const FAMILY_CASES: Record<CheckFamily, (d: Derivation, w: Wording) => CaseSpec[
   ],
   'no-server-error': (_d, w) =>
     (['huge', 'empty', 'unknown-fields'] as const).map((kind) => w.make(kind, `${w.label} with ${kind.replace('-', ' ')} values should not yield a 5xx`, { input: kind }, [])),
+  'generated-valid': (_d, w) => [w.make('', `${w.label} with values generated from its schemas ${should([w.ok])}`)],
+  'hostile-input': (d, w) =>
+    slotsOf(d.op).map((slot) => {
+      const expect = slotStatuses(hostileStatusesOf(d.rule), d.op, slot);
+      return w.make(`${slot.in}:${slot.name}`, `${w.label} with a hostile ${slot.name} (${slot.in}) ${should(expect)}, never a 5xx`, { slot: slot.name, in: slot.in }, expect);
+    }),
+  'model-lists': single,
   // Verified by the Pact provider verification (src/pact), one check per pact interaction.
   'consumer-contract': () => [],
   'auth-accepted': (d, w) => authAcceptedCases(d.rule, w.make, w.label, w.ok),
@@ -231,6 +239,11 @@ function authRejectedCases(rule: Rule, label: string, make: Make): CaseSpec[] {
     default:
       throw new Error(`rule ${rule.id}: auth-rejected without a known variant`);
   }
+}
+
+function hostileStatusesOf(rule: Rule) {
+  if (!rule.hostile) throw new Error(`rule ${rule.id}: a hostile-input rule without hostile statuses`);
+  return rule.hostile;
 }
 
 function authFailureStatus(op: Operation): number[] {

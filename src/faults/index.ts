@@ -8,6 +8,7 @@ import { matchOperation } from '../spec/response-validator';
 import type { ApiDescription } from '../spec/types';
 import { AUTH_FAULTS } from './auth';
 import type { Fault, FaultContext, FaultEnvironment, FaultHandler } from './fault';
+import { GENERATED_FAULTS } from './generated';
 import { REPRESENTATION_FAULTS } from './representation';
 import { Sightings } from './sightings';
 import { STATUS_FAULTS } from './statuses';
@@ -15,7 +16,7 @@ import { apiPathOf } from './wire';
 
 export type { Fault, FaultEnvironment } from './fault';
 
-export const FAULTS: readonly Fault[] = [...AUTH_FAULTS, ...STATUS_FAULTS, ...REPRESENTATION_FAULTS];
+export const FAULTS: readonly Fault[] = [...AUTH_FAULTS, ...STATUS_FAULTS, ...REPRESENTATION_FAULTS, ...GENERATED_FAULTS];
 
 /** The fault of that name; throws on a name the catalog does not have (a typo would silently test nothing). */
 export function faultNamed(name: string): Fault {

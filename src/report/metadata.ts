@@ -16,7 +16,7 @@ export interface RunMetadata {
   tool: { name: string; version: string };
   description: { sha256: string; rulesSha256: string };
   runId: string;
-  /** The seed of generated inputs; null while the run generates none. */
+  /** The seed of generated inputs (`run --seed N` replays them). */
   seed: number | null;
   target: string;
   profile: string;
@@ -26,7 +26,10 @@ export interface RunMetadata {
 }
 
 /** The options that shape a run's results; a credential shows only whether it was given ([REDACTED]). */
-export type RunOptions = Pick<RunConfig, 'gitlabUrl' | 'privateToken' | 'developerToken' | 'outsiderToken' | 'registrationToken' | 'gitlabProjectIds' | 'only' | 'skip' | 'timeoutMs' | 'concurrency'>;
+export type RunOptions = Pick<
+  RunConfig,
+  'gitlabUrl' | 'privateToken' | 'developerToken' | 'outsiderToken' | 'registrationToken' | 'gitlabProjectIds' | 'only' | 'skip' | 'timeoutMs' | 'concurrency' | 'examples' | 'sequences' | 'steps'
+>;
 
 export function runMetadata(config: RunConfig): RunMetadata {
   const given = (token: string | undefined) => (token ? REDACTED : undefined);
@@ -35,7 +38,7 @@ export function runMetadata(config: RunConfig): RunMetadata {
     tool: { ...TOOL },
     description: { sha256: sha256Of(DESCRIPTION_FILE), rulesSha256: sha256Of(CATALOG_FILE) },
     runId: config.runId,
-    seed: null,
+    seed: config.seed,
     target: withoutPassword(config.target),
     profile: config.profile,
     options: {
@@ -49,6 +52,9 @@ export function runMetadata(config: RunConfig): RunMetadata {
       skip: config.skip,
       timeoutMs: config.timeoutMs,
       concurrency: config.concurrency,
+      examples: config.examples,
+      sequences: config.sequences,
+      steps: config.steps,
     },
     ...(config.shard ? { shard: config.shard } : {}),
   };

@@ -47,6 +47,7 @@ export async function certify(config: RunConfig, log: (line: string) => void, de
   const planned = runPlan(description, loadPacts(), config);
   log(firstLine(config, planned, embedded));
   const gitlabProjectIds = await requireReady(config, log);
+  log(`Seed ${config.seed} (the same generated inputs again: --seed ${config.seed})`);
 
   const api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency, obeysStop: false });
   const { workDir, stopFile, handoff, ledger } = prepareWorkDir(config, gitlabProjectIds, planned);

@@ -4,7 +4,7 @@ import type { RunConfig } from '../config/run-config';
 import type { CaseSpec } from '../derive/cases';
 import type { ApiRequest } from '../http/types';
 import type { Exchange } from '../checks';
-import type { Operation } from '../spec/types';
+import type { Operation, Rule } from '../spec/types';
 import type { Scope } from '../state/fixtures';
 import type { World } from '../state/world';
 import type { Prepared } from './arrange';
@@ -12,9 +12,17 @@ import type { Prepared } from './arrange';
 /** Validates a body against the schema the description gives for the operation and status. */
 export type ResponseValidator = (operation: Operation, status: number, body: unknown) => string[];
 
+/** One input of a generated check: its own arrangement and requests, removed when the input has been judged. */
+export interface ExampleContext {
+  arrange(): Promise<Prepared>;
+  send(request: ApiRequest): Promise<Exchange>;
+  scope: Scope;
+}
+
 export interface CaseContext {
   op: Operation;
   spec: CaseSpec;
+  rule: Rule;
   config: RunConfig;
   world: World;
   scope: Scope;
@@ -23,6 +31,10 @@ export interface CaseContext {
   send(request: ApiRequest): Promise<Exchange>;
   /** A fresh valid request of this case's operation (see arrange.ts). */
   arrange(): Promise<Prepared>;
+  /** Runs `work` in a scope of its own, closed (what it created removed) when `work` ends. */
+  example<T>(work: (example: ExampleContext) => Promise<T>): Promise<T>;
+  /** From now on only what follows is the check's evidence (a generated check's replay of its shrunk input). */
+  restartEvidence(): void;
 }
 
 /** A scenario sends what its family needs and answers the failed checks (empty: the rule holds). */

@@ -19,6 +19,8 @@ import type { AuthMethod, CaseFamily } from '../spec/types';
 import { fillPath, type Prepared } from './arrange';
 import { forbiddenUserOf, invalidValueOf, knowledgeOf, type IdKind } from './operations';
 import type { CaseContext, Scenario } from './context';
+import { GENERATED_SCENARIOS } from './generated';
+import { MODEL_SCENARIOS } from './model-lists';
 
 /** An id no resource has: far above what any server hands out, below 2^31 for servers with 32-bit ids. */
 function unknownId(): number {
@@ -448,4 +450,6 @@ export const SCENARIOS: Record<CaseFamily, Scenario> = {
   'nothing-to-build': nothingToBuild,
   'build-handed-out-once': buildHandedOutOnce,
   'build-update-assigned': buildUpdateAssigned,
+  ...GENERATED_SCENARIOS,
+  ...MODEL_SCENARIOS,
 };

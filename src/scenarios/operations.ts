@@ -6,10 +6,11 @@
 //
 // A new operation: one entry here (the test names what it lacks).
 import type { ApiRequest } from '../http/types';
+import type { GenerationKnowledge } from '../properties/valid-input';
 import type { Operation } from '../spec/types';
 import type { ProjectHandle, Scope } from '../state/fixtures';
 import type { World } from '../state/world';
-import { commitsOf, getProjectRequest, prepared, projectReadBack, projectToken, runnerToken, type Arrangement, type Prepared } from './arrange';
+import { commitsOf, fillPath, getProjectRequest, prepared, projectReadBack, projectToken, runnerToken, type Arrangement, type Prepared } from './arrange';
 import type { CaseContext } from './context';
 
 /** What a path parameter names: an unknown id is confirmed unknown per kind before it is sent. */
@@ -29,6 +30,11 @@ export interface OperationKnowledge {
   forbiddenUser?: 'developer' | 'outsider';
   /** Documented statuses the generic way (src/scenarios/families.ts `provoke`) cannot provoke. */
   provoke?: Partial<Record<number, Provoke>>;
+  /**
+   * For GENERATED-VALID-ACCEPTED: what stays as arranged (ids, what must be unique, what would make builds
+   * for other runners) and what keeps the arranged value as its prefix (the run's names).
+   */
+  generation?: GenerationKnowledge;
 }
 
 /** A fresh runner of the run's second project, to link to the shared one. */
@@ -48,6 +54,12 @@ function buildShown(project: ProjectHandle, buildId: () => unknown, status: stri
   });
 }
 
+/**
+ * The 404 of an idempotent DELETE: a path id outside the id range (x-id-range) names no resource; an unknown
+ * id in range answers 200.
+ */
+const idOutOfRange: Provoke = async (_ctx, prepared) => ({ ...prepared.request, path: fillPath(prepared.pathTemplate, { ...prepared.pathParams, id: 0 }) });
+
 /** The name a 422 refuses for a project. */
 const EMPTY_NAME = { field: 'name', value: '' };
 
@@ -64,6 +76,7 @@ export const OPERATIONS = {
 
   createProject: {
     invalid: EMPTY_NAME,
+    generation: { fixed: ['gitlab_id'], prefixed: ['name'] },
     forbiddenUser: 'developer',
     arrange: async (world, scope) => {
       const body = world.fixtures.projectBody(await scope.reserveGitlabId());
@@ -74,6 +87,7 @@ export const OPERATIONS = {
   updateProject: {
     ids: { id: 'project' },
     invalid: EMPTY_NAME,
+    generation: { fixed: ['gitlab_id'], prefixed: ['name'] },
     forbiddenUser: 'developer',
     arrange: async (world, scope) => {
       const project = await scope.createProject();
@@ -85,6 +99,7 @@ export const OPERATIONS = {
   deleteProject: {
     ids: { id: 'project' },
     forbiddenUser: 'developer',
+    provoke: { 404: idOutOfRange },
     arrange: async (world, scope) => {
       const project = await scope.createProject();
       return prepared(world, 'DELETE', '/projects/{id}', { id: project.id }, {
@@ -105,6 +120,7 @@ export const OPERATIONS = {
   unlinkRunner: {
     ids: { id: 'project', runner_id: 'runner' },
     forbiddenUser: 'developer',
+    provoke: { 404: idOutOfRange },
     arrange: async (world, scope) => {
       const [project, runner] = await Promise.all([world.sharedProject(), linkableRunner(world, scope)]);
       await scope.linkRunner(project, runner);
@@ -126,6 +142,7 @@ export const OPERATIONS = {
   listRunners: { arrange: async (world) => prepared(world, 'GET', '/runners', {}, {}) },
 
   registerRunner: {
+    generation: {},
     arrange: async (world) => {
       const project = await world.sharedProject();
       const body = { token: project.token, description: world.uniqueName('runner'), tag_list: world.buildTag };
@@ -164,6 +181,7 @@ export const OPERATIONS = {
   },
 
   listCommits: {
+    generation: { fixed: ['project_id'] },
     arrange: async (world) => {
       const project = await world.sharedProject();
       await world.sharedCommit();
@@ -176,6 +194,8 @@ export const OPERATIONS = {
   },
 
   createCommit: {
+    // The pushed sha must be new and its .gitlab-ci.yml must tag the build for the run's runners only.
+    generation: { fixed: ['project_id', 'data.after', 'data.checkout_sha', 'data.ci_yaml_file'] },
     // The repeat of an existing commit is what answers 200.
     provoke: {
       200: async (ctx, prepared) => {
@@ -203,6 +223,7 @@ export const OPERATIONS = {
   },
 
   requestBuild: {
+    generation: {},
     // 404 is "nothing to build": a runner of a project without pending builds asks.
     provoke: {
       404: async (ctx) => {
@@ -225,6 +246,7 @@ export const OPERATIONS = {
 
   updateBuild: {
     ids: { id: 'build' },
+    generation: {},
     invalid: { field: 'state', value: 'exploded' },
     arrange: async (world, scope) => {
       const { project, runner, buildId } = await scope.runningBuild();
@@ -241,6 +263,7 @@ export const OPERATIONS = {
 
   createFork: {
     forbiddenUser: 'developer',
+    generation: { fixed: ['project_id', 'data.id'], prefixed: ['data.name_with_namespace'] },
     arrange: async (world, scope) => {
       const source = await world.sharedProject();
       const forkId = await scope.reserveGitlabId();

@@ -5,8 +5,9 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { OpenAPIV3_1 } from 'openapi-types';
-import type { ApiDescription, AuthMethod, CheckFamily, HttpMethod, Operation, ParameterLocation, Rule } from './types';
+import type { ApiDescription, AuthMethod, CheckFamily, HttpMethod, Operation, ParameterKind, ParameterLocation, Rule } from './types';
 import { operationLabel } from './load';
+import { slotsOf, slotStatuses } from './parameter-kinds';
 
 /** One parameter of a resource page, as the docs give it. */
 export interface InventoryParameter {
@@ -45,16 +46,18 @@ export const REQUEST_CONTENT_TYPES = ['application/json', 'application/x-www-for
 
 /** Which families can make an operation answer a documented status (a rule with `expect` must also list it). */
 export const STATUS_FAMILIES: Record<number, CheckFamily[]> = {
-  200: ['success-status', 'modified-resource', 'delete-removes', 'delete-idempotent-repeat', 'delete-idempotent-never-existed', 'commit-not-duplicated'],
-  201: ['created-resource', 'commit-not-duplicated'],
-  400: ['required-attribute', 'malformed-input'],
-  401: ['auth-rejected'],
-  403: ['auth-rejected'],
-  404: ['unknown-id', 'nothing-to-build', 'build-update-assigned', 'auth-rejected'],
+  200: ['success-status', 'modified-resource', 'delete-removes', 'delete-idempotent-repeat', 'delete-idempotent-never-existed', 'commit-not-duplicated', 'generated-valid'],
+  201: ['created-resource', 'commit-not-duplicated', 'generated-valid'],
+  400: ['required-attribute', 'malformed-input', 'hostile-input'],
+  401: ['auth-rejected', 'hostile-input'],
+  403: ['auth-rejected', 'hostile-input'],
+  404: ['unknown-id', 'nothing-to-build', 'build-update-assigned', 'auth-rejected', 'hostile-input'],
   405: ['method-not-allowed'],
   409: ['conflict'],
-  422: ['unprocessable'],
+  422: ['unprocessable', 'hostile-input'],
 };
+
+const PARAMETER_KINDS: readonly ParameterKind[] = ['path-id', 'user-token', 'gitlab-url', 'ci-token', 'integer', 'object', 'text', 'enum', 'blank'];
 
 /** Families whose statuses are not answered by the operation itself (405 comes from the methods a path lacks). */
 const PATH_LEVEL_FAMILIES: CheckFamily[] = ['method-not-allowed'];
@@ -74,7 +77,37 @@ export function lintDescription(description: ApiDescription, inventory?: DocsInv
     ...lintAuth(description),
     ...lintStatuses(description),
     ...lintExamples(description),
+    ...lintGeneration(description),
   ];
+}
+
+/**
+ * What generation needs of the description: integers of requests with a format (their range), path ids as
+ * integers, and every nested object of a form body encoded with deepObject brackets (data[after]=...).
+ */
+function lintGeneration(description: ApiDescription): string[] {
+  const problems: string[] = [];
+  for (const op of description.operations) {
+    const label = operationLabel(op);
+    for (const p of op.parameters) {
+      if (p.in === 'path' && p.schema.type !== 'integer') problems.push(`${label}: path parameter ${p.name} is not an integer`);
+      for (const where of integersWithoutFormat(p.schema, p.name)) problems.push(`${label}: integer ${where} has no format (int32 or int64)`);
+    }
+    const form = rawOperation(description, op)?.requestBody as OpenAPIV3_1.RequestBodyObject | undefined;
+    const media = form?.content?.['application/x-www-form-urlencoded'];
+    for (const p of op.parameters.filter((q) => q.in === 'body' && q.schema.type === 'object')) {
+      const encoding = media?.encoding?.[p.name] as { style?: string; explode?: boolean } | undefined;
+      if (encoding?.style !== 'deepObject' || encoding.explode !== true) problems.push(`${label}: form field ${p.name} is an object without encoding {style: deepObject, explode: true}`);
+    }
+  }
+  return problems;
+}
+
+function integersWithoutFormat(schema: OpenAPIV3_1.SchemaObject, where: string): string[] {
+  const own = schema.type === 'integer' && !schema.format ? [where] : [];
+  const nested = Object.entries(schema.properties ?? {}).flatMap(([name, s]) => integersWithoutFormat(s as OpenAPIV3_1.SchemaObject, `${where}.${name}`));
+  const items = schema.type === 'array' ? integersWithoutFormat(((schema as OpenAPIV3_1.ArraySchemaObject).items ?? {}) as OpenAPIV3_1.SchemaObject, `${where}[]`) : [];
+  return [...own, ...nested, ...items];
 }
 
 /** Document-level promises of the overview: the .json suffix and the two request encodings. */
@@ -172,6 +205,9 @@ export function lintCatalog(description: ApiDescription): string[] {
     if (rule.family === 'auth-rejected' && !rule.variant) problems.push(`rule ${rule.id}: an auth-rejected rule needs a variant`);
     if (rule.family === 'auth-rejected' && !rule.expect?.length) problems.push(`rule ${rule.id}: an auth-rejected rule needs expect`);
     if (!used.has(rule.id)) problems.push(`rule ${rule.id}: not used by any operation`);
+    if (rule.family === 'hostile-input' && (!rule.hostile || PARAMETER_KINDS.some((k) => typeof rule.hostile?.kinds?.[k] !== 'number'))) {
+      problems.push(`rule ${rule.id}: a hostile-input rule needs hostile.kinds with a status for each of ${PARAMETER_KINDS.join(', ')}, and hostile.unreadable`);
+    }
   }
   for (const op of operations) {
     const names = new Set<string>();
@@ -392,8 +428,12 @@ function covers(rule: Rule, op: Operation, status: number, families: CheckFamily
 }
 
 /** The statuses a rule of an operation makes it answer (the operation's success status when `expect` is absent). */
-export function reachableStatuses(rule: Rule, op: Pick<Operation, 'method' | 'auth'>): number[] {
+export function reachableStatuses(rule: Rule, op: Pick<Operation, 'method' | 'auth' | 'parameters' | 'responses'>): number[] {
   if (rule.family === 'auth-before-existence') return op.auth.some((a) => a.method === 'user') ? [401] : [403];
+  if (rule.family === 'hostile-input') {
+    const statuses = rule.hostile;
+    return statuses ? [...new Set(slotsOf(op).flatMap((slot) => slotStatuses(statuses, op, slot)))].sort((a, b) => a - b) : [];
+  }
   if (rule.expect?.length) return rule.expect;
   const families = Object.values(STATUS_FAMILIES).flat();
   if (!families.includes(rule.family) && rule.family !== 'auth-accepted') return [];

@@ -46,6 +46,9 @@ export type CheckFamily =
   | 'nothing-to-build'
   | 'build-handed-out-once'
   | 'build-update-assigned'
+  | 'generated-valid'
+  | 'hostile-input'
+  | 'model-lists'
   | 'consumer-contract';
 
 /** The families whose cases are derived from the description (consumer contracts come from the pacts). */
@@ -62,6 +65,16 @@ export type AuthVariant =
   | 'other-project'
   | 'deleted';
 
+/** What a hostile value is refused with, by the kind of parameter it is put in (rule HOSTILE-INPUT-REJECTED). */
+export interface HostileStatuses {
+  kinds: Record<ParameterKind, number>;
+  /** For a kind read from the input: a value of another JSON type, or whose bytes are not UTF-8. */
+  unreadable: number;
+}
+
+/** What a parameter is, as far as hostile values are concerned (src/spec/parameter-kinds.ts). */
+export type ParameterKind = 'path-id' | 'user-token' | 'gitlab-url' | 'ci-token' | 'integer' | 'object' | 'text' | 'enum' | 'blank';
+
 export interface Rule {
   id: string;
   family: CheckFamily;
@@ -73,6 +86,7 @@ export interface Rule {
   variant?: AuthVariant;
   decision?: string;
   profiles?: Record<string, ProfileOverride>;
+  hostile?: HostileStatuses;
 }
 
 export interface RuleCatalog {

@@ -154,19 +154,19 @@ export class Session {
     const checked: Recorded[] = [];
     const scope = this.world.scope();
     let problems: string[];
+    const records: CaseRecords = { exchanges, checked, evidence: { since: 0 }, claimRefused: false };
     try {
       const { description, validate } = await this.description();
       const op = operation(description, operationId);
-      const ctx = this.context(this.withProfile(spec), op, validate, scope, exchanges, checked);
+      const ctx = this.context(this.withProfile(spec), op, validate, scope, records);
       problems = await this.exchangeLog.track(recorded, () => SCENARIOS[spec.family](ctx));
     } catch (error) {
       problems = [error instanceof Error ? error.message : String(error)];
     }
-    const refusedCreation = exchanges.some(({ request, response }) => request.method === 'POST' && mayBeTaken(response.status));
-    const claimRefused = problems.length > 0 && refusedCreation && scope.reservedGitlabIds.length > 0;
-    if (claimRefused) this.world.fixtures.forfeitGitlabIds(scope.reservedGitlabIds);
+    const since = (r: Recorded) => r.startedAt >= records.evidence.since;
+    const claimRefused = problems.length > 0 && (forfeitIfRefused(exchanges, scope, this.world) || records.claimRefused);
     await scope.close().catch(() => undefined);
-    return { problems, recorded, checked, claimRefused };
+    return { problems, recorded: recorded.filter(since), checked: checked.filter(since), claimRefused };
   }
 
   /**
@@ -207,39 +207,73 @@ export class Session {
     return this.described;
   }
 
-  private context(
-    spec: CaseSpec,
-    op: Operation,
-    validate: ResponseValidator,
-    scope: Scope,
-    exchanges: Exchange[],
-    checked: Recorded[],
-  ): CaseContext {
+  private context(spec: CaseSpec, op: Operation, validate: ResponseValidator, scope: Scope, records: CaseRecords): CaseContext {
     const world = this.world;
+    const rule = this.rules.get(spec.rule);
+    if (!rule) throw new Error(`rule ${spec.rule} is not in the catalog; regenerate the suites`);
+    const arrange = (into: Scope) => knowledgeOf(op.operationId).arrange(world, into);
     return {
       op,
       spec,
+      rule,
       config: this.config,
       world,
       scope,
       validate,
-      exchanges,
-      async send(request: ApiRequest) {
-        // The scope's transport records what the request created, whatever the case makes of it.
-        const response = await scope.api.send(request).catch((error: unknown) => {
-          // No answer (timeout, reset, refused): the request and the cause are the evidence.
-          const sent = error instanceof TransportError && recordedOf(error);
-          if (sent) checked.push(sent);
-          throw error;
-        });
-        const exchange = { request, response };
-        exchanges.push(exchange);
-        checked.push(response.wire);
-        return exchange;
+      exchanges: records.exchanges,
+      send: sender(scope, records),
+      arrange: () => arrange(scope),
+      async example(work) {
+        const own = world.scope();
+        const from = records.exchanges.length;
+        try {
+          return await work({ scope: own, send: sender(own, records), arrange: () => arrange(own) });
+        } finally {
+          if (forfeitIfRefused(records.exchanges.slice(from), own, world)) records.claimRefused = true;
+          await own.close().catch(() => undefined);
+        }
       },
-      arrange: () => knowledgeOf(op.operationId).arrange(world, scope),
+      restartEvidence() {
+        records.evidence.since = performance.timeOrigin + performance.now();
+      },
     };
   }
+}
+
+/** What a case records of its requests: the exchanges it judges, what it sent, and where its evidence starts. */
+interface CaseRecords {
+  exchanges: Exchange[];
+  checked: Recorded[];
+  evidence: { since: number };
+  /** A creation in one of its examples was refused on a GitLab project another client may have taken. */
+  claimRefused: boolean;
+}
+
+/**
+ * Whether the server refused to attach a CI project to a GitLab project the scope had taken: another client
+ * (a second run against the same target) may have taken it meanwhile. Such ids are never used again.
+ */
+function forfeitIfRefused(exchanges: Exchange[], scope: Scope, world: World): boolean {
+  const refused = exchanges.some(({ request, response }) => request.method === 'POST' && mayBeTaken(response.status));
+  if (!refused || scope.reservedGitlabIds.length === 0) return false;
+  world.fixtures.forfeitGitlabIds(scope.reservedGitlabIds);
+  return true;
+}
+
+/** Sends through the scope's transport (which records what the request created), keeping the exchange as the case's. */
+function sender(scope: Scope, records: CaseRecords): (request: ApiRequest) => Promise<Exchange> {
+  return async (request) => {
+    const response = await scope.api.send(request).catch((error: unknown) => {
+      // No answer (timeout, reset, refused): the request and the cause are the evidence.
+      const sent = error instanceof TransportError && recordedOf(error);
+      if (sent) records.checked.push(sent);
+      throw error;
+    });
+    const exchange = { request, response };
+    records.exchanges.push(exchange);
+    records.checked.push(response.wire);
+    return exchange;
+  };
 }
 
 function readDescription(file: string): ApiDescription | undefined {

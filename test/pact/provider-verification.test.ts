@@ -39,6 +39,10 @@ function configFor(target: string, overrides: Partial<RunConfig> = {}): RunConfi
     timeoutMs: 5_000,
     concurrency: 4,
     runId: crypto.randomBytes(3).toString('hex'),
+    seed: 1,
+    examples: DEFAULTS.examples,
+    sequences: DEFAULTS.sequences,
+    steps: DEFAULTS.steps,
     ...overrides,
   };
 }

@@ -27,6 +27,10 @@ const CONFIG: RunConfig = {
   timeoutMs: DEFAULTS.timeoutMs,
   concurrency: DEFAULTS.concurrency,
   runId: 'abcd1234',
+  seed: 1,
+  examples: DEFAULTS.examples,
+  sequences: DEFAULTS.sequences,
+  steps: DEFAULTS.steps,
 };
 
 const redactor = new Redactor([TOKEN]);

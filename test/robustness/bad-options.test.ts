@@ -22,6 +22,10 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['a report dir below a file', [...target, '--report-dir', path.join(aFile, 'reports')], /--report-dir \(GITLAB_CI_REPORT_DIR\): cannot write reports to .*: a part of the path is a file/],
   ['a --timeout that is not a number', [...target, '--timeout', 'soon'], /--timeout: expected a whole number/],
   ['a --concurrency of 0', [...target, '--concurrency', '0'], /--concurrency: expected a whole number >= 1/],
+  ['a --seed beyond 2^31-1', [...target, '--seed', '4294967296'], /--seed: expected a whole number from 0 to 2147483647, got "4294967296"/],
+  ['a negative --seed', [...target, '--seed=-1'], /--seed: expected a whole number from 0 to 2147483647/],
+  ['an --examples of 0', [...target, '--examples', '0'], /--examples: expected a whole number >= 1/],
+  ['a --steps that is not a number', [...target, '--steps', 'many'], /--steps: expected a whole number >= 1/],
 ];
 
 function expectUsageError(result: Awaited<ReturnType<typeof runCli>>, message: RegExp): void {

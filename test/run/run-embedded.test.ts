@@ -54,14 +54,22 @@ describe('run against the embedded reference server', () => {
       tool: { name: 'gitlab-ci-conformance', version },
       description: { sha256: sha256('gitlab-ci-v1.openapi.yaml'), rulesSha256: sha256('rules.yaml') },
       runId: expect.stringMatching(/^[0-9a-f]{8}$/),
-      seed: null,
+      seed: expect.any(Number),
       profile: 'strict',
-      options: { privateToken: '[REDACTED]', registrationToken: '[REDACTED]', timeoutMs: 10_000, concurrency: 16 },
+      options: { privateToken: '[REDACTED]', registrationToken: '[REDACTED]', timeoutMs: 10_000, concurrency: 16, examples: 2, sequences: 2, steps: 6 },
     });
     const xml = fs.readFileSync(path.join(reportDir, 'junit.xml'), 'utf8');
     for (const [name, value] of [['tool.version', version], ['description.sha256', report.description.sha256], ['runId', report.runId], ['profile', 'strict'], ['options.registrationToken', '[REDACTED]']]) {
       expect(xml).toContain(`<property name="${name}" value="${value}"/>`);
     }
+  });
+
+  test('the console says the seed before any check ran, as report.json and junit.xml do', () => {
+    const lines = result.stderr.split('\n');
+    const at = lines.indexOf(`Seed ${report.seed} (the same generated inputs again: --seed ${report.seed})`);
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(0, at).filter((line) => /passed|failed/.test(line))).toEqual([]);
+    expect(fs.readFileSync(path.join(reportDir, 'junit.xml'), 'utf8')).toContain(`<property name="seed" value="${report.seed}"/>`);
   });
 
   test('no token appears in the console or any report', () => {

@@ -1,5 +1,5 @@
 // Units of the reference server: the form/query parser, the CI configuration, the store.
-import { parseBody, parseUrlEncoded } from '../../src/server/http/body';
+import { parseBody, parseUrlEncoded, Unreadable } from '../../src/server/http/body';
 import { CiStore, jobsFromCiYaml, DomainError } from '../../src/server/domain';
 
 describe('parseUrlEncoded', () => {
@@ -18,7 +18,19 @@ describe('parseUrlEncoded', () => {
     expect(({} as any).x).toBeUndefined();
     expect(({} as any).y).toBeUndefined();
     expect(out.b).toEqual({ 99999999: '3' });
-    expect(out.c).toBe('%E0%A4%A');
+    // Bytes that are not UTF-8 are no text: every reader of the value refuses it (400), nothing is guessed.
+    expect(out.c).toEqual(new Unreadable('%E0%A4%A'));
+  });
+
+  test('values whose percent-encoding is not UTF-8 are unreadable, well-encoded ones are text', () => {
+    const out = parseUrlEncoded('a=%FF&b=x%C3%28&c=%ED%A0%80&d=x%&e=%C3%A9%F0%9F%98%80%00');
+    for (const name of ['a', 'b', 'c', 'd']) expect(out[name]).toBeInstanceOf(Unreadable);
+    expect(out.e).toBe('é😀\u0000');
+  });
+
+  test('parseBody: a body that is not UTF-8 is refused, not repaired', () => {
+    expect(parseBody(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]), 'application/json').error).toBe('the body is not UTF-8');
+    expect(parseBody(Buffer.from([0x61, 0x3d, 0xc3, 0x28]), 'application/x-www-form-urlencoded').error).toBe('the body is not UTF-8');
   });
 
   test('parseBody: JSON, form, empty, malformed', () => {

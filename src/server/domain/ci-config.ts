@@ -1,4 +1,5 @@
 // The .gitlab-ci.yml of a push (data.ci_yaml_file) turned into the jobs a commit builds.
+import { RE2JS } from 're2js';
 import YAML from 'yaml';
 import { invalid } from './errors';
 
@@ -40,20 +41,30 @@ function variablesOf(value: unknown): JobSpec['variables'] {
   return Object.entries(value).map(([key, v]) => ({ key, value: v === null || v === undefined ? '' : String(v), public: true }));
 }
 
+/** The flags of a /regex/ that RE2 knows (it is always Unicode-aware). */
+const RE2_FLAGS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL };
+
+/**
+ * Whether a ref matches a /regex/ of a pushed configuration. A pushed configuration is anyone's input: it is
+ * matched by RE2 (re2js: linear time, no backtracking), so that a pattern like /^(a+)+$/ cannot freeze the
+ * server as JavaScript's backtracking engine would; a pattern RE2 cannot read matches nothing.
+ */
+function regexMatches(source: string, flags: string, ref: string): boolean {
+  try {
+    const bits = [...flags].reduce((all, flag) => all | (RE2_FLAGS[flag] ?? 0), 0);
+    return RE2JS.compile(source, bits).matcher(ref).find();
+  } catch {
+    return false;
+  }
+}
+
 /** only/except entries: "branches", "tags", a /regex/ or a ref name. */
 function refMatches(patterns: string[], ref: string, isTag: boolean): boolean {
   return patterns.some((p) => {
     if (p === 'branches') return !isTag;
     if (p === 'tags') return isTag;
     const regex = /^\/(.{1,200})\/([a-z]*)$/.exec(p);
-    if (regex) {
-      try {
-        return new RegExp(regex[1], regex[2].replace(/[^imsu]/g, '')).test(ref);
-      } catch {
-        return false;
-      }
-    }
-    return p === ref;
+    return regex ? regexMatches(regex[1], regex[2], ref) : p === ref;
   });
 }
 

@@ -9,6 +9,9 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export type Params = Record<string, unknown>;
 
+/** JSON is UTF-8 (RFC 8259), and so are form bodies: bytes that are not are refused, never replaced. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export interface ParsedBody {
   params: Params;
   /** Why the body could not be read (it then counts as empty). */
@@ -16,6 +19,11 @@ export interface ParsedBody {
 }
 
 export class BodyTooLargeError extends Error {}
+
+/** A query or form value whose percent-encoding is not UTF-8 (or has a stray %): no text, so every reader refuses it (400). */
+export class Unreadable {
+  constructor(readonly raw: string) {}
+}
 
 export function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -36,12 +44,12 @@ export function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-function decode(s: string): string {
+function decode(s: string): string | Unreadable {
   const plus = s.replace(/\+/g, ' ');
   try {
     return decodeURIComponent(plus);
   } catch {
-    return plus;
+    return new Unreadable(s);
   }
 }
 
@@ -62,7 +70,7 @@ function splitKey(key: string): string[] {
 
 const isIndex = (s: string): boolean => s === '' || (/^\d+$/.test(s) && Number(s) <= MAX_ARRAY_INDEX);
 
-function assign(target: Params, path: string[], value: string): void {
+function assign(target: Params, path: string[], value: string | Unreadable): void {
   if (path.some((p) => UNSAFE_KEYS.has(p))) return;
   let node: Record<string, unknown> | unknown[] = target;
   for (let i = 0; i < path.length; i++) {
@@ -102,7 +110,9 @@ export function parseUrlEncoded(text: string): Params {
   for (const pair of text.split('&')) {
     if (!pair) continue;
     const eq = pair.indexOf('=');
-    const rawKey = decode(eq < 0 ? pair : pair.slice(0, eq));
+    const key = decode(eq < 0 ? pair : pair.slice(0, eq));
+    // A name that is not UTF-8 names no attribute the API reads.
+    const rawKey = key instanceof Unreadable ? key.raw : key;
     const value = eq < 0 ? '' : decode(pair.slice(eq + 1));
     if (!rawKey) continue;
     assign(out, splitKey(rawKey), value);
@@ -113,7 +123,7 @@ export function parseUrlEncoded(text: string): Params {
 /** Arrays filled from sparse indexes lose their holes. */
 function compactArrays(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(compactArrays);
-  if (value && typeof value === 'object') {
+  if (value && typeof value === 'object' && !(value instanceof Unreadable)) {
     for (const [k, v] of Object.entries(value)) (value as Params)[k] = compactArrays(v);
   }
   return value;
@@ -121,7 +131,12 @@ function compactArrays(value: unknown): unknown {
 
 /** Parses a body by its Content-Type; an unreadable body counts as empty and carries an error. */
 export function parseBody(raw: Buffer, contentType: string | undefined): ParsedBody {
-  const text = raw.toString('utf8');
+  let text: string;
+  try {
+    text = UTF8.decode(raw);
+  } catch {
+    return { params: {}, error: 'the body is not UTF-8' };
+  }
   if (text.trim() === '') return { params: {} };
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
   const looksJson = /^\s*[[{"]/.test(text);

@@ -12,11 +12,18 @@ export interface UserSession {
   user: GitlabUser;
 }
 
+/**
+ * Only visible ASCII makes a URL as it is sent: the URL parser would drop tabs and newlines inside it and
+ * trim spaces around it (http://127.0.0.1:12<TAB>34 would pass for the trusted http://127.0.0.1:1234).
+ */
+const URL_CHARACTERS = /^[\x21-\x7e]+$/;
+
 /** scheme://host[:port]/path without a trailing slash (lowercased scheme and host); undefined if not a URL. */
 export function normaliseGitlabUrl(value: string): string | undefined {
+  if (!URL_CHARACTERS.test(value)) return undefined;
   let url: URL;
   try {
-    url = new URL(value.trim());
+    url = new URL(value);
   } catch {
     return undefined;
   }

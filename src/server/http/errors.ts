@@ -25,7 +25,7 @@ export const DECISIONS = {
   runnerTokenRefused: { status: 403, rules: ['AUTH-RUNNER-INVALID-403', 'AUTH-RUNNER-DELETED-403', 'AUTH-RUNNER-WRONG-KIND-403'] },
   // ---- input -------------------------------------------------------------------------------------------
   attributeMissing: { status: 400, rules: ['MISSING-ATTRIBUTE-400'] },
-  inputMalformed: { status: 400, rules: ['MALFORMED-INPUT-400'] },
+  inputMalformed: { status: 400, rules: ['MALFORMED-INPUT-400', 'HOSTILE-INPUT-REJECTED'] },
   conflict: { status: 409, rules: ['CONFLICT-409'] },
   unprocessable: { status: 422, rules: ['UNPROCESSABLE-422'] },
   /** POST /forks documents 201, 400, 401 and 403 only: a fork that conflicts or is invalid is a bad request. */
@@ -40,7 +40,8 @@ export const DECISIONS = {
   runnerDeletedBefore: { status: 200, rules: ['DELETE-IDEMPOTENT-REPEAT'] },
   commitExists: { status: 200, rules: ['COMMIT-NOT-DUPLICATED'] },
   // ---- the HTTP layer's own answers --------------------------------------------------------------------
-  pathUnknown: { status: 404, rules: [] },
+  /** Also a path whose id is no id (not a positive 32-bit integer): it names no resource. */
+  pathUnknown: { status: 404, rules: ['HOSTILE-INPUT-REJECTED'] },
   requestUnreadable: { status: 400, rules: [] },
   bodyTooLarge: { status: 413, rules: [] },
   serverError: { status: 500, rules: [] },

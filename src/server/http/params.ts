@@ -1,8 +1,12 @@
-// Typed reading of request attributes: missing -> 400 "<name>" not given, wrong type -> 400.
-import type { Params } from './body';
+// Typed reading of request attributes: missing -> 400 "<name>" not given, wrong type -> 400, a value
+// whose encoding is not UTF-8 (Unreadable) -> 400.
+import { Unreadable, type Params } from './body';
 import { notGiven, refuse } from './errors';
 
 const isMissing = (v: unknown): boolean => v === undefined || v === null;
+
+/** Every integer the API reads names an id or a page: positive, and within 32 bits (x-id-range of the description). */
+const MAX_INTEGER = 2 ** 31 - 1;
 
 function asString(value: unknown, label: string): string {
   if (typeof value === 'string') return value;
@@ -11,12 +15,9 @@ function asString(value: unknown, label: string): string {
 }
 
 function asInt(value: unknown, label: string): number {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'string' && /^-?\d{1,16}$/.test(value.trim())) {
-    const n = Number(value.trim());
-    if (Number.isSafeInteger(n)) return n;
-  }
-  throw refuse('inputMalformed', `"${label}" must be an integer`);
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,10}$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (Number.isInteger(n) && n >= 1 && n <= MAX_INTEGER) return n;
+  throw refuse('inputMalformed', `"${label}" must be a positive 32-bit integer`);
 }
 
 export function optionalString(params: Params, name: string, label = name): string | undefined {
@@ -45,7 +46,7 @@ export function requiredInt(params: Params, name: string, label = name): number 
 export function optionalObject(params: Params, name: string, label = name): Params | undefined {
   const v = params[name];
   if (isMissing(v)) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) throw refuse('inputMalformed', `"${label}" must be an object`);
+  if (typeof v !== 'object' || Array.isArray(v) || v instanceof Unreadable) throw refuse('inputMalformed', `"${label}" must be an object`);
   return v as Params;
 }
 
@@ -71,9 +72,12 @@ export function requirePresent(params: Params, names: string[]): void {
   }
 }
 
-/** A positive integer path segment; undefined when the segment cannot name a resource. */
-export function pathId(value: string | undefined): number | undefined {
-  if (value === undefined || !/^-?\d{1,16}$/.test(value)) return undefined;
+/**
+ * A path segment as an id: a 32-bit integer, positive unless `negative` (PUT builds/-1, the runners' health
+ * check); undefined when the segment cannot name a resource (the path then names none: 404).
+ */
+export function pathId(value: string, negative = false): number | undefined {
+  if (!/^-?\d{1,10}$/.test(value)) return undefined;
   const n = Number(value);
-  return Number.isSafeInteger(n) ? n : undefined;
+  return n <= MAX_INTEGER && n >= (negative ? -MAX_INTEGER - 1 : 1) ? n : undefined;
 }

@@ -21,7 +21,7 @@ export interface RouteRequest {
   /** The path relative to /api/v1, without the .json suffix, e.g. /projects/12. */
   path: string;
   pathParams: Record<string, string>;
-  /** The path parameters as ids (NaN where the segment is no safe integer: no resource has that id). */
+  /** The path parameters as ids (the router routes only segments that are ids). */
   ids: Record<string, number>;
   query: Params;
   body: Params;
@@ -63,6 +63,8 @@ export interface RouteDeclaration<U extends boolean, C extends CiCredentialKind 
   load?: L;
   /** The right the user needs on the loaded project. */
   right?: Right;
+  /** Its path ids may be negative (default: positive only; anything else is no path of the API). */
+  negativeIds?: boolean;
   /** The 404 message when the project to load is not there (default "Not Found"). */
   notFound?: string;
   /** Reads a request body (an unreadable one answers 400). */
@@ -80,6 +82,7 @@ export interface Route {
   /** The credentials it takes, in x-auth terms. */
   auth: { user: boolean; ci?: CiCredentialKind };
   load?: LoadKind;
+  negativeIds: boolean;
   run(ctx: ServerContext, req: RouteRequest): Promise<Reply>;
 }
 
@@ -100,6 +103,7 @@ export function defineRoute<
     template: d.template,
     auth: { user: d.user === true, ci: d.ci },
     load: d.load,
+    negativeIds: d.negativeIds === true,
     run: (ctx, req) => runRoute(d, ctx, req),
   };
 }

@@ -1,4 +1,4 @@
-// Which route a request is for: the API path (the .json suffix is optional), integer path parameters, and
+// Which route a request is for: the API path (the .json suffix is optional), id path parameters, and
 // the difference between an unknown path (404) and an undocumented method on a documented path (405).
 import { pathId } from './params';
 import type { Route } from './route';
@@ -15,7 +15,6 @@ export type RouteMatch =
   | { kind: 'not-found' };
 
 const API_PREFIX = '/api/v1';
-const INTEGER_SEGMENT = /^-?\d+$/;
 
 /** "/api/v1/projects/12.json" -> "/projects/12"; undefined outside the API. */
 export function apiPath(pathname: string): string | undefined {
@@ -43,25 +42,26 @@ export class Router {
   match(method: string, path: string | undefined): RouteMatch {
     if (path === undefined) return { kind: 'not-found' };
     const parts = path.split('/').filter(Boolean);
-    let best: { compiled: CompiledRoute; pathParams: Record<string, string> } | undefined;
+    let best: { compiled: CompiledRoute; pathParams: Record<string, string>; ids: Record<string, number> } | undefined;
     const allow = new Set<string>();
     for (const compiled of this.routes) {
       if (compiled.segments.length !== parts.length) continue;
       const pathParams: Record<string, string> = {};
+      const ids: Record<string, number> = {};
       const ok = compiled.segments.every((seg, i) => {
         if ('literal' in seg) return seg.literal === parts[i];
-        if (!INTEGER_SEGMENT.test(parts[i])) return false;
+        // A segment that is no id the route takes names no resource: the path is unknown (404).
+        const id = pathId(parts[i], compiled.route.negativeIds);
+        if (id === undefined) return false;
         pathParams[seg.param] = parts[i];
+        ids[seg.param] = id;
         return true;
       });
       if (!ok) continue;
       allow.add(compiled.route.method);
-      if (compiled.route.method === method && (!best || compiled.literals > best.compiled.literals)) best = { compiled, pathParams };
+      if (compiled.route.method === method && (!best || compiled.literals > best.compiled.literals)) best = { compiled, pathParams, ids };
     }
-    if (best) {
-      const ids = Object.fromEntries(Object.entries(best.pathParams).map(([k, v]) => [k, pathId(v) ?? NaN]));
-      return { kind: 'route', route: best.compiled.route, path, pathParams: best.pathParams, ids };
-    }
+    if (best) return { kind: 'route', route: best.compiled.route, path, pathParams: best.pathParams, ids: best.ids };
     if (allow.size > 0) return { kind: 'method-not-allowed', allow: [...allow] };
     return { kind: 'not-found' };
   }

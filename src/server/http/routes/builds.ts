@@ -24,6 +24,8 @@ export const buildRoutes: Route[] = [
     operationId: 'updateBuild',
     method: 'PUT',
     template: '/builds/{id}',
+    // Runners send PUT builds/-1 to learn whether their token is still valid (404 alive, 403 removed).
+    negativeIds: true,
     ci: 'runner',
     load: 'assigned-build',
     body: true,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors';
 import { consoleRedactor } from '../report/redact';
-import { DEFAULTS, PROFILES, parsePositiveInt, parseUrlOption, secretsOf, type Profile, type RunConfig } from './run-config';
+import { DEFAULTS, knownProfile, knownProfiles, parsePositiveInt, parseUrlOption, secretsOf, type RunConfig } from './run-config';
 
 export interface TargetOptions {
   target?: string;
@@ -33,7 +33,7 @@ const OPTIONS: Array<[string, string | undefined, string]> = [
   ['--outsider-token <token>', 'GITLAB_CI_OUTSIDER_TOKEN', 'optional: a valid user with no access to them'],
   ['--registration-token <token>', 'GITLAB_CI_REGISTRATION_TOKEN', 'the runners registration token'],
   ['--gitlab-project-ids <ids>', 'GITLAB_CI_GITLAB_PROJECT_IDS', 'comma-separated GitLab project ids the suite may attach its CI projects to; default: found through the GitLab API'],
-  ['--profile <name>', 'GITLAB_CI_PROFILE', `${PROFILES.join(' | ')} (default ${DEFAULTS.profile})`],
+  ['--profile <name>', 'GITLAB_CI_PROFILE', `${knownProfiles().join(' | ')} (default ${DEFAULTS.profile})`],
   ['--only <list>', undefined, 'comma-separated rule IDs, operation ids or resource names to run'],
   ['--skip <list>', undefined, 'comma-separated rule IDs, operation ids or resource names not to run'],
   ['--report-dir <dir>', 'GITLAB_CI_REPORT_DIR', `where junit.xml, report.json and report.html go (default ${DEFAULTS.reportDir})`],
@@ -79,8 +79,7 @@ export function resolveRunConfig(
     if (!o.privateToken) missing.push('--private-token (GITLAB_CI_PRIVATE_TOKEN)');
     if (missing.length) throw new UsageError(`with --target, also set ${missing.join(' and ')}`);
   }
-  const profile = (o.profile ?? DEFAULTS.profile) as Profile;
-  if (!PROFILES.includes(profile)) throw new UsageError(`--profile: unknown profile ${JSON.stringify(o.profile)} (known: ${PROFILES.join(', ')})`);
+  const profile = knownProfile(o.profile ?? DEFAULTS.profile, '--profile');
   const only = list(o.only);
   const skip = list(o.skip);
   for (const [option, values] of [['--only', only], ['--skip', skip]] as const) {

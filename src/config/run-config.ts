@@ -1,12 +1,11 @@
 // Configuration of a run, read in one place: command-line options first, then the environment
 // (PRODUCT.md lists both). Everything downstream receives a RunConfig and never reads process.env itself.
 import { UsageError } from '../errors';
-
-export const PROFILES = ['strict', 'gitlab-ci-8.0'] as const;
-export type Profile = (typeof PROFILES)[number];
+import { profileNames, STRICT_PROFILE } from '../spec/expectations';
+import { readCatalog } from '../spec/files';
 
 export const DEFAULTS = {
-  profile: 'strict' as Profile,
+  profile: STRICT_PROFILE,
   reportDir: 'reports',
   timeoutMs: 10_000,
   // Enough in flight that a run over a 50 ms network stays within twice its local time (bench/README.md);
@@ -24,7 +23,8 @@ export interface RunConfig {
   registrationToken?: string;
   /** GitLab project ids the suite may use for its CI projects; discovered through the GitLab API when empty. */
   gitlabProjectIds: number[];
-  profile: Profile;
+  /** A profile spec/rules.yaml declares (knownProfile). */
+  profile: string;
   only: string[];
   skip: string[];
   reportDir: string;
@@ -69,6 +69,18 @@ export function parseUrlOption(value: string, option: string): string {
     throw new UsageError(`${option}: must be an http:// or https:// URL, got ${url.protocol}`);
   }
   return value.replace(/\/+$/, '');
+}
+
+/** The profiles spec/rules.yaml declares, strict first. */
+export function knownProfiles(): string[] {
+  return profileNames(readCatalog());
+}
+
+/** A profile the catalog declares; UsageError naming the option otherwise. */
+export function knownProfile(name: string, option: string): string {
+  const known = knownProfiles();
+  if (!known.includes(name)) throw new UsageError(`${option}: unknown profile ${JSON.stringify(name)} (known: ${known.join(', ')})`);
+  return name;
 }
 
 export function parsePositiveInt(value: string, option: string): number {

@@ -7,13 +7,14 @@ import type { Exchange } from '../checks';
 import type { Operation } from '../spec/types';
 import type { Scope } from '../state/fixtures';
 import type { World } from '../state/world';
-import type { Prepared } from './arrange';
+import type { JudgedBy, Prepared } from './arrange';
 
 /** Validates a body against the schema the description gives for the operation and status. */
 export type ResponseValidator = (operation: Operation, status: number, body: unknown) => string[];
 
 export interface CaseContext {
   op: Operation;
+  /** The case, its `expect` and title resolved for the active profile. */
   spec: CaseSpec;
   config: RunConfig;
   world: World;
@@ -23,6 +24,16 @@ export interface CaseContext {
   send(request: ApiRequest): Promise<Exchange>;
   /** A fresh valid request of this case's operation (see arrange.ts). */
   arrange(): Promise<Prepared>;
+  /**
+   * The statuses another case (of this or another operation) accepts under the active profile, for an
+   * answer the scenario meets along the way; throws NotJudged when the profile does not judge that case.
+   */
+  expected(by: Omit<JudgedBy, 'operationId'> & { operationId?: string }): number[];
+}
+
+/** Thrown by a scenario that cannot judge its case (reported skipped, with the reason; never passed). */
+export class NotJudged extends Error {
+  override readonly name = 'NotJudged';
 }
 
 /** A scenario sends what its family needs and answers the failed checks (empty: the rule holds). */

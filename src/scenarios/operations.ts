@@ -9,14 +9,21 @@ import type { ApiRequest } from '../http/types';
 import type { Operation } from '../spec/types';
 import type { ProjectHandle, Scope } from '../state/fixtures';
 import type { World } from '../state/world';
-import { commitsOf, getProjectRequest, prepared, projectReadBack, projectToken, runnerToken, type Arrangement, type Prepared } from './arrange';
+import { commitsOf, getProjectRequest, NO_SUCH_PROJECT, prepared, projectReadBack, projectToken, readOf, runnerToken, type Arrangement, type JudgedBy, type Prepared } from './arrange';
 import type { CaseContext } from './context';
 
 /** What a path parameter names: an unknown id is confirmed unknown per kind before it is sent. */
 export type IdKind = 'project' | 'runner' | 'build';
 
-/** Sends what must come first and answers the request that makes the operation answer the status. */
-export type Provoke = (ctx: CaseContext, prepared: Prepared) => Promise<ApiRequest>;
+/**
+ * A documented status provoked in a way of its own: the rule whose case that way is (a check of the
+ * answer follows that case's expectation under a profile), and what sends what must come first and
+ * answers the request that makes the operation answer the status.
+ */
+export interface Provoke {
+  by: string;
+  send: (ctx: CaseContext, prepared: Prepared) => Promise<ApiRequest>;
+}
 
 export interface OperationKnowledge {
   /** A fresh valid request of the operation. */
@@ -36,10 +43,16 @@ async function linkableRunner(world: World, scope: Scope) {
   return scope.registerRunner(await world.otherProject());
 }
 
+/** A runner asking for a build: what a runner no longer linked to a project with a pending build gets. */
+const NOTHING_TO_BUILD: JudgedBy = { rule: 'BUILD-REGISTER-NOTHING-404', operationId: 'requestBuild' };
+/** A deleted runner's token asking for a build. */
+const RUNNER_DELETED: JudgedBy = { rule: 'AUTH-RUNNER-DELETED-403', operationId: 'requestBuild' };
+
 /** A read-back that finds a build of the project in the given status. */
 function buildShown(project: ProjectHandle, buildId: () => unknown, status: string) {
   return () => ({
     request: commitsOf(project),
+    judgedBy: readOf('listCommits'),
     finds: (answer: unknown) => {
       const builds = Array.isArray(answer) ? answer.flatMap((c: { builds?: unknown[] }) => c.builds ?? []) : [];
       const found = builds.find((b) => (b as { id?: unknown }).id === buildId()) as { status?: unknown } | undefined;
@@ -88,7 +101,7 @@ export const OPERATIONS = {
     arrange: async (world, scope) => {
       const project = await scope.createProject();
       return prepared(world, 'DELETE', '/projects/{id}', { id: project.id }, {
-        gone: async () => ({ request: getProjectRequest(world, project.id), expect: [404], what: 'GET of the deleted project' }),
+        gone: async () => ({ request: getProjectRequest(world, project.id), judgedBy: NO_SUCH_PROJECT, what: 'GET of the deleted project' }),
       });
     },
   },
@@ -115,7 +128,7 @@ export const OPERATIONS = {
           await scope.pushCommit(project);
           return {
             request: { method: 'POST', path: '/builds/register', body: { token: runner.token } },
-            expect: [404],
+            judgedBy: NOTHING_TO_BUILD,
             what: 'the unlinked runner asking for a build of the project (which has a pending one)',
           };
         },
@@ -138,6 +151,7 @@ export const OPERATIONS = {
         ],
         readBack: (created) => ({
           request: { method: 'GET', path: '/runners', ...world.userAuth() },
+          judgedBy: readOf('listRunners'),
           finds: (answer) =>
             Array.isArray(answer) && answer.some((r: { id?: unknown }) => r.id === (created as { id?: unknown }).id)
               ? undefined
@@ -156,7 +170,7 @@ export const OPERATIONS = {
         credentials: runnerToken(),
         gone: async () => ({
           request: { method: 'POST', path: '/builds/register', body: { token: runner.token } },
-          expect: [403],
+          judgedBy: RUNNER_DELETED,
           what: "the deleted runner's token asking for a build",
         }),
       });
@@ -178,9 +192,12 @@ export const OPERATIONS = {
   createCommit: {
     // The repeat of an existing commit is what answers 200.
     provoke: {
-      200: async (ctx, prepared) => {
-        await ctx.send(prepared.request);
-        return prepared.request;
+      200: {
+        by: 'COMMIT-NOT-DUPLICATED',
+        send: async (ctx, prepared) => {
+          await ctx.send(prepared.request);
+          return prepared.request;
+        },
       },
     },
     arrange: async (world) => {
@@ -193,6 +210,7 @@ export const OPERATIONS = {
         reflects: { sha: data.after, project_id: project.id },
         readBack: (created) => ({
           request: commitsOf(project),
+          judgedBy: readOf('listCommits'),
           finds: (answer) =>
             Array.isArray(answer) && answer.some((c: { id?: unknown }) => c.id === (created as { id?: unknown }).id)
               ? undefined
@@ -205,9 +223,12 @@ export const OPERATIONS = {
   requestBuild: {
     // 404 is "nothing to build": a runner of a project without pending builds asks.
     provoke: {
-      404: async (ctx) => {
-        const runner = await ctx.scope.registerRunner(await ctx.scope.createProject());
-        return { method: 'POST', path: '/builds/register', body: { token: runner.token } };
+      404: {
+        by: 'BUILD-REGISTER-NOTHING-404',
+        send: async (ctx) => {
+          const runner = await ctx.scope.registerRunner(await ctx.scope.createProject());
+          return { method: 'POST', path: '/builds/register', body: { token: runner.token } };
+        },
       },
     },
     arrange: async (world, scope) => {

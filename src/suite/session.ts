@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunConfig } from '../config/run-config';
 import { apiBase } from '../config/run-config';
-import type { CaseSpec, Prerequisite } from '../derive/cases';
+import { EXPECTED, type CaseSpec, type OperationCases, type Prerequisite } from '../derive/cases';
 import type { Exchange } from '../checks';
 import { HttpClient, TransportError } from '../http/client';
 import type { ApiRequest } from '../http/types';
@@ -12,9 +12,10 @@ import { curlReproduction, evidenceOf, ExchangeLog, recordedOf, secretVariables,
 import { Redactor, tokensIn } from '../report/redact';
 import { appendResult, type CheckResult } from '../report/results';
 import { readHandoff } from '../runner/handoff';
-import type { CaseContext, ResponseValidator } from '../scenarios/context';
+import { NotJudged, type CaseContext, type ResponseValidator } from '../scenarios/context';
 import { SCENARIOS } from '../scenarios/families';
 import { knowledgeOf } from '../scenarios/operations';
+import { expectationOf, expectationText, strictExpectation, successStatus } from '../spec/expectations';
 import { readCatalog } from '../spec/files';
 import { createResponseValidator } from '../spec/response-validator';
 import type { ApiDescription, Operation, Rule } from '../spec/types';
@@ -97,18 +98,23 @@ export class Session {
     this.world = new World(this.config, fixtures);
   }
 
-  /** Whether the case runs: selected by --only/--skip, allowed by the profile, prerequisites configured. */
-  selection(spec: CaseSpec, operation: { operationId: string; tag: string }): { run: true } | { run: false; report?: string } {
+  /**
+   * The case as the active profile expects it (its statuses, and its title stating them), and whether it
+   * runs: selected by --only/--skip, judged under the profile, prerequisites configured.
+   */
+  selection(spec: CaseSpec, operation: Pick<OperationCases, 'operationId' | 'success'> & { tag: string }): { spec: CaseSpec } & ({ run: true } | { run: false; report?: string }) {
+    const { profile } = this.config;
+    const key = { rule: spec.rule, operationId: operation.operationId, variant: spec.variant, strict: spec.expect, success: operation.success, provokedBy: spec.provokedBy };
+    const expectation = expectationOf(key, profile, this.rules);
+    const title = spec.title.replace(EXPECTED, `${expectationText(expectation, spec.expect, profile)}`);
+    const resolved = { ...spec, title, expect: 'skip' in expectation ? spec.expect : expectation.statuses };
     const names = [spec.rule, operation.operationId, operation.tag];
-    if (this.config.only.length && !names.some((n) => this.config.only.includes(n))) return { run: false };
-    if (names.some((n) => this.config.skip.includes(n))) return { run: false };
-    const override = this.rules.get(spec.rule)?.profiles?.[this.config.profile];
-    if (this.config.profile !== 'strict' && override?.skip) {
-      return { run: false, report: `not part of the ${this.config.profile} profile: ${override.note ?? 'the original server did not do this'}` };
-    }
+    if (this.config.only.length && !names.some((n) => this.config.only.includes(n))) return { spec: resolved, run: false };
+    if (names.some((n) => this.config.skip.includes(n))) return { spec: resolved, run: false };
+    if ('skip' in expectation) return { spec: resolved, run: false, report: expectation.skip };
     const missing = spec.needs.find((need) => !this.config[PREREQUISITE_REASONS[need].option]);
-    if (missing) return { run: false, report: PREREQUISITE_REASONS[missing].why };
-    return { run: true };
+    if (missing) return { spec: resolved, run: false, report: PREREQUISITE_REASONS[missing].why };
+    return { spec: resolved, run: true };
   }
 
   recordSkip(spec: CaseSpec, operationLabel: string, reason: string): void {
@@ -126,7 +132,7 @@ export class Session {
     // to attach a CI project to a GitLab project the case had taken: another client (a second run against
     // the same target) may have taken it meanwhile, and then the refusal was right. A server that refuses
     // such creations for its own reasons fails every attempt.
-    const { problems, recorded, checked } = await claiming(
+    const { problems, recorded, checked, notJudged } = await claiming(
       () => this.attempt(spec, operationId),
       (outcome) => outcome.claimRefused,
     );
@@ -136,8 +142,8 @@ export class Session {
       operation: operationLabel,
       suite: this.suite,
       title: spec.title,
-      status: problems.length ? 'failed' : 'passed',
-      reason: problems.length ? problems.join(' ') : undefined,
+      status: problems.length ? 'failed' : notJudged ? 'skipped' : 'passed',
+      reason: problems.length ? problems.join(' ') : notJudged,
       durationMs: Math.round(performance.now() - started),
       evidence: problems.length ? this.evidence(recorded, checked) : undefined,
     };
@@ -153,20 +159,22 @@ export class Session {
     const recorded: Recorded[] = [];
     const checked: Recorded[] = [];
     const scope = this.world.scope();
-    let problems: string[];
+    let problems: string[] = [];
+    let notJudged: string | undefined;
     try {
       const { description, validate } = await this.description();
       const op = operation(description, operationId);
-      const ctx = this.context(this.withProfile(spec), op, validate, scope, exchanges, checked);
+      const ctx = this.context({ spec, op, description, validate, scope, exchanges, checked });
       problems = await this.exchangeLog.track(recorded, () => SCENARIOS[spec.family](ctx));
     } catch (error) {
-      problems = [error instanceof Error ? error.message : String(error)];
+      if (error instanceof NotJudged) notJudged = error.message;
+      else problems = [error instanceof Error ? error.message : String(error)];
     }
     const refusedCreation = exchanges.some(({ request, response }) => request.method === 'POST' && mayBeTaken(response.status));
     const claimRefused = problems.length > 0 && refusedCreation && scope.reservedGitlabIds.length > 0;
     if (claimRefused) this.world.fixtures.forfeitGitlabIds(scope.reservedGitlabIds);
     await scope.close().catch(() => undefined);
-    return { problems, recorded, checked, claimRefused };
+    return { problems, notJudged, recorded, checked, claimRefused };
   }
 
   /**
@@ -187,9 +195,15 @@ export class Session {
     await (this.timing ? this.timing.timeClose(removeAll) : removeAll());
   }
 
-  private withProfile(spec: CaseSpec): CaseSpec {
-    const status = this.rules.get(spec.rule)?.profiles?.[this.config.profile]?.status;
-    return this.config.profile !== 'strict' && status !== undefined ? { ...spec, expect: [status] } : spec;
+  /** The statuses a case of a rule on an operation accepts under the active profile (CaseContext.expected). */
+  private expected(description: ApiDescription, by: { rule: string; operationId: string; variant?: string }): number[] {
+    const op = operation(description, by.operationId);
+    const rule = this.rules.get(by.rule);
+    if (!rule || !op.rules.includes(by.rule)) throw new Error(`${by.operationId} has no rule ${by.rule}: nothing says what that answer should be`);
+    const key = { rule: by.rule, operationId: op.operationId, variant: by.variant ?? '', strict: strictExpectation(rule, op), success: successStatus(op) };
+    const expectation = expectationOf(key, this.config.profile, this.rules);
+    if ('skip' in expectation) throw new NotJudged(`${by.rule} of ${by.operationId}, which this check relies on, is ${expectation.skip}`);
+    return expectation.statuses;
   }
 
   /**
@@ -207,18 +221,12 @@ export class Session {
     return this.described;
   }
 
-  private context(
-    spec: CaseSpec,
-    op: Operation,
-    validate: ResponseValidator,
-    scope: Scope,
-    exchanges: Exchange[],
-    checked: Recorded[],
-  ): CaseContext {
+  private context({ spec, op, description, validate, scope, exchanges, checked }: CaseRun): CaseContext {
     const world = this.world;
     return {
       op,
       spec,
+      expected: (by) => this.expected(description, { ...by, operationId: by.operationId ?? op.operationId }),
       config: this.config,
       world,
       scope,
@@ -266,9 +274,22 @@ function operation(description: ApiDescription, operationId: string): Operation 
   return op;
 }
 
+/** What a case's context is made of. */
+interface CaseRun {
+  spec: CaseSpec;
+  op: Operation;
+  description: ApiDescription;
+  validate: ResponseValidator;
+  scope: Scope;
+  exchanges: Exchange[];
+  checked: Recorded[];
+}
+
 /** One attempt of a case: its verdict, what went over the wire, and whether a GitLab project it took was refused. */
 interface Attempt {
   problems: string[];
+  /** Why the case could not be judged (reported skipped). */
+  notJudged?: string;
   recorded: Recorded[];
   checked: Recorded[];
   claimRefused: boolean;

@@ -81,6 +81,25 @@ describe('the built CLI (npm test builds it first)', () => {
     expect(await stop()).toBe(0);
   });
 
+  test('serve --behave gitlab-ci-8.0 answers as GitLab CI 8.0 did where the catalog records a difference', async () => {
+    const { line, stop } = await startCli(['serve', '--json', '--behave', 'gitlab-ci-8.0']);
+    const info = JSON.parse(line);
+    const projects = `${info.url}/api/v1/projects?url=${encodeURIComponent(info.gitlabUrl)}`;
+    expect((await fetch(projects)).status).toBe(403);
+    expect((await fetch(`${projects}&private_token=${info.users.maintainer}`)).status).toBe(200);
+    expect((await fetch(`${info.url}/api/v1/projects?url=http://gitlab.invalid/&private_token=${info.users.maintainer}`)).status).toBe(200);
+    expect(await stop()).toBe(0);
+  });
+
+  test('serve --behave with a profile the catalog does not declare exits 2 naming the option and the known ones', async () => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'gitlab-ci-conformance.js'), 'serve', '--behave', 'gitlab-ci-7.0']);
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(2);
+    expect(err.trim().split('\n')).toEqual(['gitlab-ci-conformance: --behave: unknown profile "gitlab-ci-7.0" (known: strict, gitlab-ci-8.0)']);
+  });
+
   test('a bad port exits 2 with a one-line reason naming the option', async () => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'gitlab-ci-conformance.js'), 'serve', '--port', 'abc']);
     let err = '';

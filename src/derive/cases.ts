@@ -4,7 +4,7 @@
 import type { ApiDescription, AuthMethod, CaseFamily, CheckFamily, HttpMethod, Operation, Rule } from '../spec/types';
 import { HTTP_METHODS } from '../spec/types';
 import { operationLabel } from '../spec/load';
-import { strictExpectation, successStatus } from '../spec/expectations';
+import { expectationOf, expectationText, strictExpectation, successStatus } from '../spec/expectations';
 
 /** What a case needs from the configuration beyond the target and the managing user's token. */
 export type Prerequisite = 'developer-token' | 'outsider-token' | 'registration-token';
@@ -47,6 +47,18 @@ export interface SuiteFileSpec {
   name: string;
   tag: string;
   operations: OperationCases[];
+}
+
+/**
+ * A case as a profile expects it: the statuses it accepts and its title stating them (EXPECTED written
+ * in), or why the profile does not judge it (src/spec/expectations.ts decides).
+ */
+export function caseUnder(profile: string, rules: ReadonlyMap<string, Rule>, spec: CaseSpec, operation: Pick<OperationCases, 'operationId' | 'success'>): { spec: CaseSpec; skip?: string } {
+  const key = { rule: spec.rule, operationId: operation.operationId, variant: spec.variant, strict: spec.expect, success: operation.success, provokedBy: spec.provokedBy };
+  const expectation = expectationOf(key, profile, rules);
+  const title = spec.title.replace(EXPECTED, expectationText(expectation, spec.expect, profile));
+  if ('skip' in expectation) return { spec: { ...spec, title }, skip: expectation.skip };
+  return { spec: { ...spec, title, expect: expectation.statuses } };
 }
 
 /**

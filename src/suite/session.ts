@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunConfig } from '../config/run-config';
 import { apiBase } from '../config/run-config';
-import { EXPECTED, type CaseSpec, type OperationCases, type Prerequisite } from '../derive/cases';
+import { caseUnder, type CaseSpec, type OperationCases, type Prerequisite } from '../derive/cases';
 import type { Exchange } from '../checks';
 import { HttpClient, TransportError } from '../http/client';
 import type { ApiRequest } from '../http/types';
@@ -15,7 +15,7 @@ import { readHandoff } from '../runner/handoff';
 import { NotJudged, type CaseContext, type ResponseValidator } from '../scenarios/context';
 import { SCENARIOS } from '../scenarios/families';
 import { knowledgeOf } from '../scenarios/operations';
-import { expectationOf, expectationText, strictExpectation, successStatus } from '../spec/expectations';
+import { expectationOf, strictExpectation, successStatus } from '../spec/expectations';
 import { readCatalog } from '../spec/files';
 import { createResponseValidator } from '../spec/response-validator';
 import type { ApiDescription, Operation, Rule } from '../spec/types';
@@ -103,15 +103,11 @@ export class Session {
    * runs: selected by --only/--skip, judged under the profile, prerequisites configured.
    */
   selection(spec: CaseSpec, operation: Pick<OperationCases, 'operationId' | 'success'> & { tag: string }): { spec: CaseSpec } & ({ run: true } | { run: false; report?: string }) {
-    const { profile } = this.config;
-    const key = { rule: spec.rule, operationId: operation.operationId, variant: spec.variant, strict: spec.expect, success: operation.success, provokedBy: spec.provokedBy };
-    const expectation = expectationOf(key, profile, this.rules);
-    const title = spec.title.replace(EXPECTED, `${expectationText(expectation, spec.expect, profile)}`);
-    const resolved = { ...spec, title, expect: 'skip' in expectation ? spec.expect : expectation.statuses };
+    const { spec: resolved, skip } = caseUnder(this.config.profile, this.rules, spec, operation);
     const names = [spec.rule, operation.operationId, operation.tag];
     if (this.config.only.length && !names.some((n) => this.config.only.includes(n))) return { spec: resolved, run: false };
     if (names.some((n) => this.config.skip.includes(n))) return { spec: resolved, run: false };
-    if ('skip' in expectation) return { spec: resolved, run: false, report: expectation.skip };
+    if (skip) return { spec: resolved, run: false, report: skip };
     const missing = spec.needs.find((need) => !this.config[PREREQUISITE_REASONS[need].option]);
     if (missing) return { spec: resolved, run: false, report: PREREQUISITE_REASONS[missing].why };
     return { spec: resolved, run: true };

@@ -7,6 +7,7 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../errors';
 import { consoleRedactor } from '../report/redact';
 import { DEFAULTS, knownProfile, knownProfiles, parsePositiveInt, parseUrlOption, secretsOf, type RunConfig } from './run-config';
+import { readWaivers, type KnownRules } from './waivers';
 
 export interface TargetOptions {
   target?: string;
@@ -22,6 +23,7 @@ export interface TargetOptions {
   reportDir?: string;
   timeout?: string;
   concurrency?: string;
+  waivers?: string;
 }
 
 /** [flag, environment variable, description] of every option the run reads. */
@@ -39,6 +41,7 @@ const OPTIONS: Array<[string, string | undefined, string]> = [
   ['--report-dir <dir>', 'GITLAB_CI_REPORT_DIR', `where junit.xml, report.json and report.html go (default ${DEFAULTS.reportDir})`],
   ['--timeout <ms>', 'GITLAB_CI_TIMEOUT', `per-request timeout in milliseconds (default ${DEFAULTS.timeoutMs})`],
   ['--concurrency <n>', 'GITLAB_CI_CONCURRENCY', `at most this many requests in flight (default ${DEFAULTS.concurrency})`],
+  ['--waivers <file>', 'GITLAB_CI_WAIVERS', 'accepted deviations, YAML or JSON (rule, optional operation, reason, optional expires): reported waived, never passed'],
 ];
 
 export function addTargetOptions(command: Command): Command {
@@ -67,7 +70,8 @@ function list(value: string | undefined): string[] {
  */
 export function resolveRunConfig(
   options: TargetOptions,
-  known: { ruleIds: string[]; names: string[] },
+  /** Rule IDs and names --only/--skip may use; the rules a waiver may name, with their operations. */
+  known: { ruleIds: string[]; names: string[]; rules?: KnownRules },
   env: NodeJS.ProcessEnv = process.env,
 ): { config: Omit<RunConfig, 'target' | 'gitlabUrl' | 'privateToken'> & Partial<RunConfig>; embedded: boolean } {
   const o = fromEnv(options, env);
@@ -89,6 +93,7 @@ export function resolveRunConfig(
   const gitlabProjectIds = list(o.gitlabProjectIds).map((id) => parsePositiveInt(id, '--gitlab-project-ids'));
   const reportDir = path.resolve(o.reportDir ?? DEFAULTS.reportDir);
   assertWritableDir(reportDir);
+  const waivers = o.waivers === undefined ? undefined : readWaivers(path.resolve(o.waivers), known.rules ?? new Map());
   return {
     embedded,
     config: {
@@ -106,6 +111,7 @@ export function resolveRunConfig(
       timeoutMs: o.timeout === undefined ? DEFAULTS.timeoutMs : parsePositiveInt(o.timeout, '--timeout'),
       concurrency: o.concurrency === undefined ? DEFAULTS.concurrency : parsePositiveInt(o.concurrency, '--concurrency'),
       runId: crypto.randomBytes(4).toString('hex'),
+      ...(waivers ? { waivers } : {}),
     },
   };
 }

@@ -3,6 +3,7 @@
 import { UsageError } from '../errors';
 import { profileNames, STRICT_PROFILE } from '../spec/expectations';
 import { readCatalog } from '../spec/files';
+import type { Waivers } from './waivers';
 
 export const DEFAULTS = {
   profile: STRICT_PROFILE,
@@ -32,6 +33,8 @@ export interface RunConfig {
   concurrency: number;
   /** A short run-unique tag put in the name of everything the run creates. */
   runId: string;
+  /** Accepted deviations (--waivers): their failures are reported waived. */
+  waivers?: Waivers;
 }
 
 /** Every secret of a config, for redaction: the tokens, and a password written into a URL (http://user:pass@host). */

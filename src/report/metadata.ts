@@ -24,7 +24,10 @@ export interface RunMetadata {
 }
 
 /** The options that shape a run's results; a credential shows only whether it was given ([REDACTED]). */
-export type RunOptions = Pick<RunConfig, 'gitlabUrl' | 'privateToken' | 'developerToken' | 'outsiderToken' | 'registrationToken' | 'gitlabProjectIds' | 'only' | 'skip' | 'timeoutMs' | 'concurrency'>;
+export type RunOptions = Pick<RunConfig, 'gitlabUrl' | 'privateToken' | 'developerToken' | 'outsiderToken' | 'registrationToken' | 'gitlabProjectIds' | 'only' | 'skip' | 'timeoutMs' | 'concurrency'> & {
+  /** The waivers file (--waivers), when one was given. */
+  waivers?: string;
+};
 
 export function runMetadata(config: RunConfig): RunMetadata {
   const given = (token: string | undefined) => (token ? REDACTED : undefined);
@@ -47,6 +50,7 @@ export function runMetadata(config: RunConfig): RunMetadata {
       skip: config.skip,
       timeoutMs: config.timeoutMs,
       concurrency: config.concurrency,
+      ...(config.waivers ? { waivers: config.waivers.file } : {}),
     },
   };
 }

@@ -5,11 +5,12 @@ export interface Summary {
   passed: number;
   failed: number;
   skipped: number;
+  waived: number;
 }
 
 export function summarize(checks: CheckResult[]): Summary {
   const count = (status: CheckResult['status']) => checks.filter((c) => c.status === status).length;
-  return { passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
+  return { passed: count('passed'), failed: count('failed'), skipped: count('skipped'), waived: count('waived') };
 }
 
 /** Failures grouped by rule, most first. */

@@ -12,6 +12,7 @@ import { runMetadata, type RunMetadata } from './metadata';
 import type { Redactor } from './redact';
 import type { CheckResult, CheckSource } from './results';
 import { summarize, type Summary } from './summary';
+import { applyWaivers, waiverLine, type WaiverOutcome } from './waivers';
 
 export interface RunReport extends RunMetadata {
   startedAt: string;
@@ -22,6 +23,8 @@ export interface RunReport extends RunMetadata {
   interrupted?: string;
   /** In a stable order: by suite file, operation, rule, id. */
   checks: CheckResult[];
+  /** What became of each waiver of --waivers (absent without a waivers file). */
+  waivers?: WaiverOutcome[];
 }
 
 export interface RunOutcomeFields {
@@ -34,9 +37,12 @@ export interface RunOutcomeFields {
 
 export function buildReport(config: RunConfig, fields: RunOutcomeFields, catalog: RuleCatalog = readCatalog()): RunReport {
   const sources = sourcesOf(catalog);
-  const checks = [...fields.checks].map((c) => ({ ...c, source: c.source ?? sources.get(c.rule) })).sort(byPlace);
   const { startedAt, durationMs, leftBehind, interrupted } = fields;
-  return { ...runMetadata(config), startedAt, durationMs, summary: summarize(checks), leftBehind, ...(interrupted ? { interrupted } : {}), checks };
+  // A waiver holds through its expiry date, as the run's start (UTC) sees it.
+  const waived = config.waivers ? applyWaivers(fields.checks, config.waivers.entries, startedAt.slice(0, 10)) : undefined;
+  const checks = [...(waived?.checks ?? fields.checks)].map((c) => ({ ...c, source: c.source ?? sources.get(c.rule) })).sort(byPlace);
+  const waivers = waived ? { waivers: waived.waivers } : {};
+  return { ...runMetadata(config), startedAt, durationMs, summary: summarize(checks), leftBehind, ...(interrupted ? { interrupted } : {}), checks, ...waivers };
 }
 
 /** The doc sentence of every rule, its page named as the catalog names it, and the decision where there is one. */
@@ -76,6 +82,8 @@ function properties(report: RunReport): Array<[string, string]> {
     ['profile', report.profile],
     ['target', report.target],
     ...Object.entries(report.options).flatMap(([name, value]): Array<[string, string]> => (value === undefined ? [] : [[`options.${name}`, Array.isArray(value) ? value.join(',') : String(value)]])),
+    // What became of each waiver: one that waived nothing is news for whoever keeps the waivers file.
+    ...(report.waivers ?? []).map((w): [string, string] => [`waiver.${w.state}`, waiverLine(w)]),
   ];
 }
 
@@ -94,9 +102,11 @@ function renderJunit(report: RunReport): string {
     if (check.status === 'failed') {
       testCase.failure(check.reason ?? 'failed', check.rule).stacktrace(failureText(check));
       if (check.evidence) testCase.standardOutput(JSON.stringify(check.evidence, null, 2));
-    } else if (check.status === 'skipped') {
+    } else if (check.status === 'skipped' || check.status === 'waived') {
+      // A waived failure is skipped for CI, its reason (the waiver's, then the failure) with it.
       testCase.skipped();
-      testCase.standardOutput([`skipped: ${check.reason ?? ''}`, ...sourceText(check)].join('\n'));
+      testCase.standardOutput([`${check.status}: ${check.reason ?? ''}`, ...sourceText(check)].join('\n'));
+      if (check.evidence) testCase.standardError(JSON.stringify(check.evidence, null, 2));
     }
   }
   return builder.build();

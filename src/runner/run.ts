@@ -10,6 +10,7 @@ import { HttpClient, NOT_SENT_STOPPING, STOP_FILE_VARIABLE, TransportError } fro
 import { consoleRedactor, Redactor } from '../report/redact';
 import { appendResult, readResults, type CheckResult } from '../report/results';
 import { failuresByRule } from '../report/summary';
+import { waiversSummary } from '../report/waivers';
 import { buildReport, writeReports, type RunReport } from '../report/write';
 import { discoverGitlabProjectIds } from '../state/gitlab-discovery';
 import { Ledger } from '../state/ledger';
@@ -237,9 +238,10 @@ function userOf(config: RunConfig): UserCredentials {
 }
 
 function printSummary(report: RunReport, reportDir: string, log: (line: string) => void): void {
-  const { passed, failed, skipped } = report.summary;
+  const { passed, failed, skipped, waived } = report.summary;
   const how = report.interrupted ? ` (${report.interrupted}: partial)` : '';
-  log(`\n${passed} passed, ${failed} failed, ${skipped} skipped in ${(report.durationMs / 1000).toFixed(1)} s against ${report.target} (profile ${report.profile})${how}`);
+  log(`\n${passed} passed, ${failed} failed, ${skipped} skipped, ${waived} waived in ${(report.durationMs / 1000).toFixed(1)} s against ${report.target} (profile ${report.profile})${how}`);
+  for (const line of waiversSummary(report.waivers)) log(line);
   const byRule = failuresByRule(report.checks);
   if (byRule.length) {
     log('Failures by rule:');

@@ -7,14 +7,15 @@ export function runCommand(program: Command): void {
   addTargetOptions(
     program.command('run').description('run every conformance check against --target (default: the embedded reference server)'),
   ).action(async (options: TargetOptions) => {
-    const { loadDescription, operationLabel } = await import('../../spec/load');
+    const { loadDescription } = await import('../../spec/load');
+    const { knownRules } = await import('../../config/waivers');
     const { resolveRunConfig } = await import('../../config/options');
     const { consumerNames } = await import('../../runner/contracts');
     const description = await loadDescription();
     const { config, embedded } = resolveRunConfig(options, {
       ruleIds: description.catalog.rules.map((r) => r.id),
       names: [...description.operations.map((o) => o.operationId), ...description.operations.map((o) => o.tag), ...consumerNames()],
-      rules: new Map(description.catalog.rules.map((r) => [r.id, description.operations.filter((o) => o.rules.includes(r.id)).map(operationLabel)])),
+      rules: knownRules(description),
     });
     const { consoleRedactor } = await import('../../report/redact');
     const log = (line: string) => process.stderr.write(`${consoleRedactor.text(line)}\n`);

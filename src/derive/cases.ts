@@ -40,7 +40,7 @@ export interface OperationCases {
 }
 
 /** Where a case title states its expectation; the suite writes the statuses of the active profile there. */
-export const EXPECTED = '{expected}';
+const EXPECTED = '{expected}';
 
 export interface SuiteFileSpec {
   /** e.g. "01_projects" */

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { UsageError } from '../../src/errors';
 import { fakeGitlabCommand } from '../../src/cli/commands/fake-gitlab';
 import { parsePort, serveCommand } from '../../src/cli/commands/serve';
+import { runCli } from '../run/helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -92,20 +93,14 @@ describe('the built CLI (npm test builds it first)', () => {
   });
 
   test('serve --behave with a profile the catalog does not declare exits 2 naming the option and the known ones', async () => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'gitlab-ci-conformance.js'), 'serve', '--behave', 'gitlab-ci-7.0']);
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise((resolve) => child.on('close', resolve));
+    const { code, stderr } = await runCli(['serve', '--behave', 'gitlab-ci-7.0']);
     expect(code).toBe(2);
-    expect(err.trim().split('\n')).toEqual(['gitlab-ci-conformance: --behave: unknown profile "gitlab-ci-7.0" (known: strict, gitlab-ci-8.0)']);
+    expect(stderr.trim().split('\n')).toEqual(['gitlab-ci-conformance: --behave: unknown profile "gitlab-ci-7.0" (known: strict, gitlab-ci-8.0)']);
   });
 
   test('a bad port exits 2 with a one-line reason naming the option', async () => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'gitlab-ci-conformance.js'), 'serve', '--port', 'abc']);
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise((resolve) => child.on('close', resolve));
+    const { code, stderr } = await runCli(['serve', '--port', 'abc']);
     expect(code).toBe(2);
-    expect(err).toMatch(/--port/);
+    expect(stderr).toMatch(/--port/);
   });
 });

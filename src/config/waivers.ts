@@ -9,8 +9,6 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
 import { UsageError } from '../errors';
-import { operationLabel } from '../spec/load';
-import type { ApiDescription } from '../spec/types';
 
 export interface Waiver {
   rule: string;
@@ -32,10 +30,6 @@ export interface Waivers {
 /** What a waiver may name: every rule ID, with the operations ("METHOD /path") that carry it. */
 export type KnownRules = ReadonlyMap<string, readonly string[]>;
 
-/** Every rule of the description with the operations that carry it. */
-export function knownRules(description: ApiDescription): KnownRules {
-  return new Map(description.catalog.rules.map((r) => [r.id, description.operations.filter((o) => o.rules.includes(r.id)).map(operationLabel)]));
-}
 
 const KEYS = ['rule', 'operation', 'reason', 'expires'];
 const OPTION = '--waivers (GITLAB_CI_WAIVERS)';

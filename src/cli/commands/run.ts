@@ -8,7 +8,7 @@ export function runCommand(program: Command): void {
     program.command('run').description('run every conformance check against --target (default: the embedded reference server)'),
   ).action(async (options: TargetOptions) => {
     const { loadDescription } = await import('../../spec/load');
-    const { knownRules } = await import('../../config/waivers');
+    const { knownRules } = await import('./rules');
     const { resolveRunConfig } = await import('../../config/options');
     const { consumerNames } = await import('../../runner/contracts');
     const description = await loadDescription();

@@ -22,7 +22,7 @@ export function verifyPactsCommand(program: Command): void {
       const { resolveRunConfig } = await import('../../config/options');
       const { loadPacts } = await import('../../pact/files');
       const { loadDescription } = await import('../../spec/load');
-      const { knownRules } = await import('../../config/waivers');
+      const { knownRules } = await import('./rules');
       const consumers = loadPacts().map((p) => p.pact.consumer.name);
       const description = await loadDescription();
       // --only / --skip name consumers here (gitlab-runner, gitlab, ci-dashboard); a waivers file is the run's.

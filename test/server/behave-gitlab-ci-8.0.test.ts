@@ -21,6 +21,9 @@ describe('authentication #1 under gitlab-ci-8.0', () => {
       const res = await call('GET', '/projects', { query: { url: api.stack.gitlabUrl, private_token: privateToken } });
       expect([privateToken ?? 'missing', res.status, res.body]).toEqual([privateToken ?? 'missing', 403, { message: '403 Forbidden' }]);
     }
+    // What 8.0 answered on POST /forks is not recorded: the strict answer.
+    const fork = await call('POST', '/forks', { query: { url: api.stack.gitlabUrl, private_token: 'no-such-token' }, body: {} });
+    expect(fork.status).toBe(401);
   });
 
   test('url is ignored, missing or not: the token is asked of the configured GitLab (AUTH-USER-UNTRUSTED-URL-401)', async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors';
 import { consoleRedactor } from '../report/redact';
-import { DEFAULTS, knownProfile, knownProfiles, parsePositiveInt, parseUrlOption, secretsOf, type RunConfig } from './run-config';
+import { DEFAULTS, knownProfile, knownProfiles, parsePositiveInt, parseShard, parseUrlOption, secretsOf, type RunConfig } from './run-config';
 import { readWaivers, type KnownRules } from './waivers';
 
 export interface TargetOptions {
@@ -23,11 +23,12 @@ export interface TargetOptions {
   reportDir?: string;
   timeout?: string;
   concurrency?: string;
+  shard?: string;
   waivers?: string;
 }
 
 /** [flag, environment variable, description] of every option the run reads. */
-const OPTIONS: Array<[string, string | undefined, string]> = [
+export const OPTIONS: Array<[string, string | undefined, string]> = [
   ['--target <url>', 'GITLAB_CI_URL', 'base URL of the server under test (the API is at {URL}/api/v1); default: the embedded reference server'],
   ['--gitlab-url <url>', 'GITLAB_URL', 'the GitLab instance the server trusts, sent as url with user tokens'],
   ['--private-token <token>', 'GITLAB_CI_PRIVATE_TOKEN', 'token of a user who may manage the projects the suite creates'],
@@ -41,6 +42,7 @@ const OPTIONS: Array<[string, string | undefined, string]> = [
   ['--report-dir <dir>', 'GITLAB_CI_REPORT_DIR', `where junit.xml, report.json and report.html go (default ${DEFAULTS.reportDir})`],
   ['--timeout <ms>', 'GITLAB_CI_TIMEOUT', `per-request timeout in milliseconds (default ${DEFAULTS.timeoutMs})`],
   ['--concurrency <n>', 'GITLAB_CI_CONCURRENCY', `at most this many requests in flight (default ${DEFAULTS.concurrency})`],
+  ['--shard <i/n>', undefined, 'run only the i-th of n disjoint parts of the checks (merge the parts with merge-reports)'],
   ['--waivers <file>', 'GITLAB_CI_WAIVERS', 'accepted deviations, YAML or JSON (rule, optional operation, reason, optional expires): reported waived, never passed'],
 ];
 
@@ -97,8 +99,8 @@ export function resolveRunConfig(
   return {
     embedded,
     config: {
-      target: o.target === undefined ? undefined : parseUrlOption(o.target, '--target'),
-      gitlabUrl: o.gitlabUrl === undefined ? undefined : parseUrlOption(o.gitlabUrl, '--gitlab-url'),
+      target: o.target === undefined ? undefined : withoutApiPath(parseUrlOption(o.target, '--target'), '--target', '/api/v1'),
+      gitlabUrl: o.gitlabUrl === undefined ? undefined : withoutApiPath(parseUrlOption(o.gitlabUrl, '--gitlab-url'), '--gitlab-url', '/api/v3'),
       privateToken: o.privateToken,
       developerToken: o.developerToken,
       outsiderToken: o.outsiderToken,
@@ -111,9 +113,16 @@ export function resolveRunConfig(
       timeoutMs: o.timeout === undefined ? DEFAULTS.timeoutMs : parsePositiveInt(o.timeout, '--timeout'),
       concurrency: o.concurrency === undefined ? DEFAULTS.concurrency : parsePositiveInt(o.concurrency, '--concurrency'),
       runId: crypto.randomBytes(4).toString('hex'),
+      ...(o.shard === undefined ? {} : { shard: parseShard(o.shard, '--shard') }),
       ...(waivers ? { waivers } : {}),
     },
   };
+}
+
+/** The base URL of a server, refused when it already holds the API path the suite adds (which would then be there twice). */
+function withoutApiPath(url: string, option: string, apiPath: string): string {
+  if (!url.toLowerCase().endsWith(apiPath)) return url;
+  throw new UsageError(`${option}: give the server's base URL without ${apiPath} (the suite adds it): ${url.slice(0, -apiPath.length) || url}`);
 }
 
 const WRITE_CAUSES: Record<string, string> = {

@@ -33,8 +33,25 @@ export interface RunConfig {
   concurrency: number;
   /** A short run-unique tag put in the name of everything the run creates. */
   runId: string;
+  /** --shard i/n: only the i-th of n disjoint parts of the checks (src/runner/plan.ts). */
+  shard?: Shard;
   /** Accepted deviations (--waivers): their failures are reported waived. */
   waivers?: Waivers;
+}
+
+/** The i-th (from 1) of `total` parts. */
+export interface Shard {
+  index: number;
+  total: number;
+}
+
+export function parseShard(value: string, option: string): Shard {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
+  const [index, total] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  if (!match || index < 1 || total < 1 || index > total) {
+    throw new UsageError(`${option}: expected i/n with 1 <= i <= n (the i-th of n parts, e.g. 2/3), got ${JSON.stringify(value)}`);
+  }
+  return { index, total };
 }
 
 /** Every secret of a config, for redaction: the tokens, and a password written into a URL (http://user:pass@host). */

@@ -70,6 +70,10 @@ export interface VerifyPactsOptions {
   ledger?: Pick<Ledger, 'created' | 'removed'>;
   /** Only the pacts of these consumers. */
   consumers?: string[];
+  /** Only these interactions (by consumer and description): the others are neither run nor reported. */
+  interactions?: (consumer: string, description: string) => boolean;
+  /** Told each time the verifier has replayed an interaction's request (progress). */
+  onReplayed?: () => void;
   /**
    * GitLab project ids reserved for this verification (it holds at most two at once). Default:
    * config.gitlabProjectIds, else discovered through the GitLab API.
@@ -87,7 +91,12 @@ export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions
   const redactor = new Redactor(secretsOf(config));
   const pacts = loadPacts(options.pactDir ?? PACTS_DIR).filter(({ pact }) => !options.consumers || options.consumers.includes(pact.consumer.name));
   const results = new Map<PactInteraction, InteractionResult>();
-  const plans = planInteractions(config, pacts, results);
+  const chosen = options.interactions;
+  const plans = planInteractions(
+    config,
+    chosen ? pacts.map(({ file, pact }) => ({ file, pact: { ...pact, interactions: pact.interactions.filter((i) => chosen(pact.consumer.name, i.description)) } })) : pacts,
+    results,
+  );
   const replayed = plans.length > 0 ? await replay(config, options, plans, results, redactor) : { cleanupFailures: [], verifierOutput: '' };
   const interactions = [...results.values()];
   return {
@@ -148,6 +157,7 @@ async function replay(
     rewrite: (req, res) => {
       replays.answered(req, res);
       session.record(req, res);
+      options.onReplayed?.();
     },
   });
   const stateServer = await startStateServer(session);

@@ -66,9 +66,10 @@ pre{background:#f3f3f3;padding:.5em;white-space:pre-wrap;overflow-wrap:anywhere;
 <dt>Profile</dt><dd>${escape(report.profile)}</dd>
 <dt>Tool</dt><dd>${escape(report.tool.name)} ${escape(report.tool.version)}</dd>
 <dt>Description</dt><dd>gitlab-ci-v1.openapi.yaml sha256 <code>${escape(report.description.sha256)}</code>, rules.yaml sha256 <code>${escape(report.description.rulesSha256)}</code></dd>
-<dt>Run</dt><dd><code>${escape(report.runId)}</code>, started ${escape(report.startedAt)}, ${(report.durationMs / 1000).toFixed(1)} s</dd>
+<dt>Run</dt><dd><code>${escape(report.runId)}</code>, started ${escape(report.startedAt)}, ${(report.durationMs / 1000).toFixed(1)} s${report.shard ? `, shard ${report.shard.index}/${report.shard.total}` : ''}${report.mergedFrom ? `, ${report.mergedFrom.length} shards merged` : ''}</dd>
 </dl>
 <p><b class="passed">${passed} passed</b> · <b class="failed">${failed} failed</b> · <b class="waived">${report.summary.waived} waived</b> · <b class="skipped">${skipped} skipped</b>${report.interrupted ? ` · <b class="failed">interrupted: ${escape(report.interrupted)}</b>` : ''}</p>
+${(report.notes ?? []).map((note) => `<p class="failed"><b>Note:</b> ${escape(note)}</p>`).join('\n')}
 ${report.leftBehind.length ? `<p class="failed">Left behind on the target (remove by hand): ${report.leftBehind.map(escape).join(', ')}</p>` : ''}
 <h2>Operations × rules</h2>
 ${matrix(report.checks, anchors)}

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunConfig } from '../config/run-config';
+import type { RunConfig, Shard } from '../config/run-config';
 import { CATALOG_FILE, DESCRIPTION_FILE, SPEC_DIR } from '../spec/files';
 import { TOOL } from '../tool';
 import { REDACTED } from './redact';
@@ -21,6 +21,8 @@ export interface RunMetadata {
   target: string;
   profile: string;
   options: RunOptions;
+  /** Of a run with --shard: which part of the checks it ran (merge-reports joins the parts). */
+  shard?: Shard;
 }
 
 /** The options that shape a run's results; a credential shows only whether it was given ([REDACTED]). */
@@ -52,6 +54,7 @@ export function runMetadata(config: RunConfig): RunMetadata {
       concurrency: config.concurrency,
       ...(config.waivers ? { waivers: config.waivers.file } : {}),
     },
+    ...(config.shard ? { shard: config.shard } : {}),
   };
 }
 

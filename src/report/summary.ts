@@ -13,6 +13,11 @@ export function summarize(checks: CheckResult[]): Summary {
   return { passed: count('passed'), failed: count('failed'), skipped: count('skipped'), waived: count('waived') };
 }
 
+/** The counts as every console line says them (waived ones where a waiver applied). */
+export function formatCounts(summary: Summary): string {
+  return `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped${summary.waived ? `, ${summary.waived} waived` : ''}`;
+}
+
 /** Failures grouped by rule, most first. */
 export function failuresByRule(checks: CheckResult[]): Array<[string, number]> {
   const counts = new Map<string, number>();

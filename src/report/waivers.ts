@@ -30,6 +30,21 @@ export function waiverLine(outcome: WaiverOutcome): string {
   return `${outcome.rule}${where}: ${WHAT_BECAME[outcome.state]}${count}; "${outcome.reason}"${until} [${outcome.source}]`;
 }
 
+/**
+ * One outcome per waiver over the shards of a run (merge-reports; every shard read the same file): expired
+ * in any shard, else applied in any, else stale in any, else unused; with the checks of all.
+ */
+export function mergeWaiverOutcomes(perShard: Array<WaiverOutcome[] | undefined>): WaiverOutcome[] | undefined {
+  const lists = perShard.filter((outcomes): outcomes is WaiverOutcome[] => outcomes !== undefined);
+  if (!lists.length) return undefined;
+  const precedence: WaiverState[] = ['expired', 'applied', 'stale', 'unused'];
+  return lists[0].map((first, k) => {
+    const all = lists.map((outcomes) => outcomes[k]);
+    const state = precedence.find((s) => all.some((o) => o.state === s)) ?? first.state;
+    return { ...first, state, checks: all.flatMap((o) => o.checks) };
+  });
+}
+
 /** The console's lines about the waivers of a run (none without a waivers file). */
 export function waiversSummary(outcomes: WaiverOutcome[] | undefined): string[] {
   if (!outcomes) return [];

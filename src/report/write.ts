@@ -3,9 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import junit from 'junit-report-builder';
-import type { RunConfig } from '../config/run-config';
+import type { RunConfig, Shard } from '../config/run-config';
 import { readCatalog } from '../spec/files';
 import type { RuleCatalog } from '../spec/types';
+import { possibleCauses } from './causes';
 import { exchangeText, sourceText } from './explain';
 import { renderHtml } from './html';
 import { runMetadata, type RunMetadata } from './metadata';
@@ -21,6 +22,10 @@ export interface RunReport extends RunMetadata {
   /** Resources the run created and could not remove: for a person to remove by hand. */
   leftBehind: string[];
   interrupted?: string;
+  /** What a reader must know before the results: failures a set-up mistake causes too (./causes.ts). */
+  notes?: string[];
+  /** Of a report merge-reports made: the shards' runs it joins (./merge.ts). */
+  mergedFrom?: Array<{ shard: Shard; runId: string; seed: number | null; startedAt: string; durationMs: number }>;
   /** In a stable order: by suite file, operation, rule, id. */
   checks: CheckResult[];
   /** What became of each waiver of --waivers (absent without a waivers file). */
@@ -33,16 +38,33 @@ export interface RunOutcomeFields {
   leftBehind: string[];
   interrupted?: string;
   checks: CheckResult[];
+  waivers?: WaiverOutcome[];
 }
 
 export function buildReport(config: RunConfig, fields: RunOutcomeFields, catalog: RuleCatalog = readCatalog()): RunReport {
   const sources = sourcesOf(catalog);
-  const { startedAt, durationMs, leftBehind, interrupted } = fields;
   // A waiver holds through its expiry date, as the run's start (UTC) sees it.
-  const waived = config.waivers ? applyWaivers(fields.checks, config.waivers.entries, startedAt.slice(0, 10)) : undefined;
-  const checks = [...(waived?.checks ?? fields.checks)].map((c) => ({ ...c, source: c.source ?? sources.get(c.rule) })).sort(byPlace);
-  const waivers = waived ? { waivers: waived.waivers } : {};
-  return { ...runMetadata(config), startedAt, durationMs, summary: summarize(checks), leftBehind, ...(interrupted ? { interrupted } : {}), checks, ...waivers };
+  const waived = config.waivers ? applyWaivers(fields.checks, config.waivers.entries, fields.startedAt.slice(0, 10)) : undefined;
+  const checks = (waived?.checks ?? fields.checks).map((c) => ({ ...c, source: c.source ?? sources.get(c.rule) }));
+  return assembleReport(runMetadata(config), { ...fields, checks, ...(waived ? { waivers: waived.waivers } : {}) });
+}
+
+/** A report from what produced it and what came out: checks in their stable order, the counts, the notes. */
+export function assembleReport(metadata: RunMetadata, fields: RunOutcomeFields): RunReport {
+  const checks = [...fields.checks].sort(byPlace);
+  const { startedAt, durationMs, leftBehind, interrupted, waivers } = fields;
+  const notes = possibleCauses(checks);
+  return {
+    ...metadata,
+    startedAt,
+    durationMs,
+    summary: summarize(checks),
+    leftBehind,
+    ...(interrupted ? { interrupted } : {}),
+    ...(notes.length ? { notes } : {}),
+    checks,
+    ...(waivers ? { waivers } : {}),
+  };
 }
 
 /** The doc sentence of every rule, its page named as the catalog names it, and the decision where there is one. */
@@ -81,6 +103,7 @@ function properties(report: RunReport): Array<[string, string]> {
     ['seed', String(report.seed)],
     ['profile', report.profile],
     ['target', report.target],
+    ...(report.shard ? [['shard', `${report.shard.index}/${report.shard.total}`] as [string, string]] : []),
     ...Object.entries(report.options).flatMap(([name, value]): Array<[string, string]> => (value === undefined ? [] : [[`options.${name}`, Array.isArray(value) ? value.join(',') : String(value)]])),
     // What became of each waiver: one that waived nothing is news for whoever keeps the waivers file.
     ...(report.waivers ?? []).map((w): [string, string] => [`waiver.${w.state}`, waiverLine(w)]),

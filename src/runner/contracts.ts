@@ -9,20 +9,11 @@ import { loadDescription } from '../spec/load';
 import type { Ledger } from '../state/ledger';
 import { matchOperation } from '../spec/response-validator';
 import { PACKAGE_ROOT } from '../tool';
-
-const CONTRACT_RULE = 'CONSUMER-CONTRACT';
+import { CONTRACT_RULE, pactCheckId } from './plan';
 
 /** The consumer names of the committed pacts, which --only and --skip also accept. */
 export function consumerNames(): string[] {
   return loadPacts(PACTS_DIR).map(({ pact }) => pact.consumer.name);
-}
-
-/** Which consumers' pacts the run verifies under --only/--skip (none when the rule is deselected). */
-function selectedConsumers(config: Pick<RunConfig, 'only' | 'skip'>): string[] {
-  const all = consumerNames();
-  if (config.skip.includes(CONTRACT_RULE)) return [];
-  const picked = config.only.length && !config.only.includes(CONTRACT_RULE) ? all.filter((c) => config.only.includes(c)) : all;
-  return picked.filter((c) => !config.skip.includes(c));
 }
 
 /** GitLab ids set aside for the provider states when they run beside the suites (they hold two at once). */
@@ -30,7 +21,7 @@ const CONTRACT_GITLAB_IDS = 4;
 
 export interface RunShare {
   suites: RunConfig;
-  /** Absent when no consumer is selected. */
+  /** Absent when the plan holds no interaction. */
   contracts?: RunConfig;
   /** Whether the two run at the same time (they then split --concurrency and the GitLab ids). */
   together: boolean;
@@ -40,9 +31,9 @@ export interface RunShare {
  * The Pact verification replays one interaction at a time, so it runs beside the suites with one request
  * in flight and its own GitLab ids, the suites keeping the rest: together they stay within --concurrency.
  */
-export function shareRun(config: RunConfig, gitlabProjectIds: number[]): RunShare {
+export function shareRun(config: RunConfig, gitlabProjectIds: number[], interactions: number): RunShare {
   const all = { ...config, gitlabProjectIds };
-  if (!selectedConsumers(config).length) return { suites: all, together: false };
+  if (!interactions) return { suites: all, together: false };
   if (config.concurrency < 2 || gitlabProjectIds.length < CONTRACT_GITLAB_IDS + 3) return { suites: all, contracts: all, together: false };
   return {
     suites: { ...config, concurrency: config.concurrency - 1, gitlabProjectIds: gitlabProjectIds.slice(0, -CONTRACT_GITLAB_IDS) },
@@ -51,10 +42,17 @@ export function shareRun(config: RunConfig, gitlabProjectIds: number[]): RunShar
   };
 }
 
+export interface ContractRun {
+  /** The ids of the interactions to verify (./plan.ts). */
+  planned: Set<string>;
+  ledger?: Ledger;
+  onReplayed?: () => void;
+}
+
 /** The verification's checks; a verification that cannot run at all is one failed check, never a crash. */
-export async function verifyContracts(config: RunConfig, ledger?: Ledger): Promise<CheckResult[]> {
+export async function verifyContracts(config: RunConfig, run: ContractRun): Promise<CheckResult[]> {
   try {
-    return await contractChecks(config, ledger);
+    return await contractChecks(config, run);
   } catch (error) {
     return [
       {
@@ -69,18 +67,18 @@ export async function verifyContracts(config: RunConfig, ledger?: Ledger): Promi
   }
 }
 
-async function contractChecks(config: RunConfig, ledger?: Ledger): Promise<CheckResult[]> {
-  const consumers = selectedConsumers(config);
-  if (!consumers.length) return [];
-  const [description, verification] = await Promise.all([loadDescription(), verifyPacts(config, { consumers, ledger })]);
+async function contractChecks(config: RunConfig, run: ContractRun): Promise<CheckResult[]> {
+  const interactions = (consumer: string, description: string) => run.planned.has(pactCheckId(consumer, description));
+  const [description, verification] = await Promise.all([loadDescription(), verifyPacts(config, { interactions, ledger: run.ledger, onReplayed: run.onReplayed })]);
   const pacts = loadPacts(PACTS_DIR);
-  const pactRequests = new Map(pacts.flatMap(({ pact }) => pact.interactions.map((i) => [`${pact.consumer.name}\u0000${i.description}`, i.request] as const)));
+  const pactRequests = new Map(pacts.flatMap(({ pact }) => pact.interactions.map((i) => [pactCheckId(pact.consumer.name, i.description), i.request] as const)));
   const pactFiles = new Map(pacts.map(({ file, pact }) => [pact.consumer.name, path.relative(PACKAGE_ROOT, file).split(path.sep).join('/')]));
   const checks = verification.interactions.map((interaction): CheckResult => {
-    const request = pactRequests.get(`${interaction.consumer}\u0000${interaction.description}`);
+    const id = pactCheckId(interaction.consumer, interaction.description);
+    const request = pactRequests.get(id);
     const op = request ? matchOperation(description, request.method, request.path) : undefined;
     return {
-      id: `pact:${interaction.consumer}:${interaction.description}`,
+      id,
       rule: CONTRACT_RULE,
       operation: op ? `${op.method} ${op.path}` : `${request?.method ?? '?'} ${request?.path ?? '?'}`,
       suite: pactFiles.get(interaction.consumer),

@@ -1,6 +1,7 @@
-// What the run hands to the suite files it starts with Jest: the configuration and where to record
-// created resources and results. It travels in the process environment (never on disk), because it
-// holds the tokens.
+// What the run hands to the suite files it starts with Jest: the configuration, where to record created
+// resources and results, and which checks to run. It travels in the process environment (never on
+// disk), because it holds the tokens; the list of checks, which holds none, is on file.
+import fs from 'node:fs';
 import type { RunConfig } from '../config/run-config';
 
 export const HANDOFF_VARIABLE = 'GITLAB_CI_CONFORMANCE_SESSION';
@@ -11,6 +12,8 @@ export interface Handoff {
   /** base64 key of the ledger's encryption. */
   ledgerKey: string;
   resultsFile: string;
+  /** The ids of the checks this run runs (./plan.ts): --only/--skip and --shard applied. */
+  planFile: string;
 }
 
 export function readHandoff(env: NodeJS.ProcessEnv = process.env): Handoff {
@@ -21,4 +24,13 @@ export function readHandoff(env: NodeJS.ProcessEnv = process.env): Handoff {
     );
   }
   return JSON.parse(raw) as Handoff;
+}
+
+/** The ids of the checks the run runs, on file (a plan can outgrow what an environment variable may hold). */
+export function writePlan(file: string, checkIds: string[]): void {
+  fs.writeFileSync(file, JSON.stringify(checkIds), { mode: 0o600 });
+}
+
+export function readPlan(file: string): Set<string> {
+  return new Set(JSON.parse(fs.readFileSync(file, 'utf8')) as string[]);
 }

@@ -1,11 +1,19 @@
-// A quiet Jest reporter for `run`: one line per suite file on stderr. The full results go to the
-// reports; Jest's own output would repeat them (and could carry a server's echo of a secret).
-import type { Reporter, Test, TestResult } from '@jest/reporters';
+// The Jest reporter of `run`: it prints nothing itself, it tells the run each case and each suite file
+// that ended (./jest.ts), and the run's progress (./progress.ts) prints. Jest's own output would repeat
+// the reports (and could carry a server's echo of a secret).
+import type { Reporter, Test, TestCaseResult, TestResult } from '@jest/reporters';
+import { reportToRun } from './jest';
 
-export default class ProgressReporter implements Pick<Reporter, 'onTestResult'> {
+export default class ProgressReporter implements Pick<Reporter, 'onTestStart' | 'onTestCaseResult' | 'onTestResult'> {
+  onTestStart(test: Test): void {
+    reportToRun(test.path, { started: true });
+  }
+
+  onTestCaseResult(test: Test, _result: TestCaseResult): void {
+    reportToRun(test.path, { caseDone: true });
+  }
+
   onTestResult(test: Test, result: TestResult): void {
-    const name = test.path.split('/').pop()?.replace(/\.test\.ts$/, '') ?? test.path;
-    const { numPassingTests: passed, numFailingTests: failed, numPendingTests: skipped } = result;
-    process.stderr.write(`  ${name}: ${passed} passed, ${failed} failed, ${skipped} not run (${((result.perfStats.end - result.perfStats.start) / 1000).toFixed(1)} s)\n`);
+    reportToRun(test.path, { result });
   }
 }

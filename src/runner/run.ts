@@ -1,29 +1,30 @@
-// The certification run, start to end: resolve the target (or start the embedded one), check it can be
-// reached, find GitLab projects to use, run the generated suites with Jest, remove whatever is left,
-// write the reports. Interrupted by a signal, it stops sending, still cleans up and writes what it has.
+// The certification run, start to end: say what it will check, run the pre-flight (./preflight.ts), run
+// the generated suites with Jest and the Pact verification, remove whatever is left, write the reports.
+// Interrupted by a signal, it stops sending, still cleans up and writes what it has.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CannotRunError } from '../errors';
 import { apiBase, secretsOf, type RunConfig } from '../config/run-config';
 import { HttpClient, NOT_SENT_STOPPING, STOP_FILE_VARIABLE, TransportError } from '../http/client';
+import { loadPacts } from '../pact/files';
 import { consoleRedactor, Redactor } from '../report/redact';
 import { appendResult, readResults, type CheckResult } from '../report/results';
-import { failuresByRule } from '../report/summary';
+import { failuresByRule, formatCounts } from '../report/summary';
 import { waiversSummary } from '../report/waivers';
 import { buildReport, writeReports, type RunReport } from '../report/write';
-import { discoverGitlabProjectIds } from '../state/gitlab-discovery';
+import type { ApiDescription } from '../spec/types';
 import { Ledger } from '../state/ledger';
 import { Naming } from '../state/naming';
 import { describeResource, removeResource, type Resource } from '../state/resources';
 import { userAuth, type UserCredentials } from '../clients';
-import { HANDOFF_VARIABLE, type Handoff } from './handoff';
+import { TOOL } from '../tool';
+import { HANDOFF_VARIABLE, writePlan, type Handoff } from './handoff';
 import { shareRun, verifyContracts } from './contracts';
-import { runSuites } from './jest';
-import { assertReachable } from './target';
-
-/** How many GitLab projects a run wants at most (it needs about as many as it has cases in flight). */
-const GITLAB_IDS_WANTED = 40;
+import { runSuites, type SuiteEvents } from './jest';
+import { PACT_UNIT, runPlan, type PlannedCheck } from './plan';
+import { requireReady } from './preflight';
+import { Progress } from './progress';
+import { targetName } from './target';
 
 /** After this many removals in a row failed because the target did not answer, the rest are not tried. */
 const SWEEP_GIVE_UP_AFTER = 3;
@@ -40,25 +41,28 @@ export interface RunOutcome {
   exitCode: number;
 }
 
-export async function certify(config: RunConfig, log: (line: string) => void): Promise<RunOutcome> {
+export async function certify(config: RunConfig, log: (line: string) => void, description: ApiDescription, embedded = false): Promise<RunOutcome> {
   const startedAt = new Date();
   const redactor = new Redactor(secretsOf(config));
   for (const secret of secretsOf(config)) consoleRedactor.add(secret);
-  const api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency, obeysStop: false });
-  await assertReachable(config, api);
-  const gitlabProjectIds = config.gitlabProjectIds.length ? config.gitlabProjectIds : await findGitlabProjects(api, config);
+  const planned = runPlan(description, loadPacts(), config);
+  log(firstLine(config, planned, embedded));
+  const gitlabProjectIds = await requireReady(config, log);
 
-  const { workDir, stopFile, handoff, ledger } = prepareWorkDir(config, gitlabProjectIds);
-  const signals = watchSignals(ledger, stopFile, log);
+  const api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency, obeysStop: false });
+  const { workDir, stopFile, handoff, ledger } = prepareWorkDir(config, gitlabProjectIds, planned);
+  const progress = new Progress(planned, log);
+  const signals = watchSignals(ledger, stopFile, log, () => progress.stop());
   try {
     if (!signals.interrupted) {
       const inFlightOver = signals.stopped.then(() => new Promise((resolve) => setTimeout(resolve, config.timeoutMs + IN_FLIGHT_MARGIN_MS)));
-      await Promise.race([runChecksSafely(config, handoff, ledger, stopFile, redactor), inFlightOver]);
+      await Promise.race([runChecksSafely({ config, handoff, planned, ledger, stopFile, redactor, progress }), inFlightOver]);
     }
     const leftBehind = await sweep(api, config, ledger);
     // Checks that never sent their requests because of the signal did not run: they are not reported.
     const interrupted = signals.interrupted;
-    const checks = readResults(handoff.resultsFile).filter((c) => !(interrupted && c.reason?.includes(NOT_SENT_STOPPING)));
+    const checks = firstOfEach(readResults(handoff.resultsFile)).filter((c) => !(interrupted && c.reason?.includes(NOT_SENT_STOPPING)));
+    progress.settle(checks, interrupted && `stopped by ${interrupted}`);
     const report = buildReport(config, {
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
@@ -78,8 +82,14 @@ export async function certify(config: RunConfig, log: (line: string) => void): P
   }
 }
 
-/** The run's private work directory: the stop file, the encrypted ledger, the results, the handoff to the suites. */
-function prepareWorkDir(config: RunConfig, gitlabProjectIds: number[]) {
+/** The run's first line, before anything is sent: what it certifies, how, and how many checks it plans. */
+function firstLine(config: RunConfig, planned: PlannedCheck[], embedded: boolean): string {
+  const shard = config.shard ? ` (shard ${config.shard.index}/${config.shard.total})` : '';
+  return `${TOOL.name} ${TOOL.version}: certifying ${targetName(config, embedded)}, profile ${config.profile}: ${planned.length} checks planned${shard}`;
+}
+
+/** The run's private work directory: the stop file, the encrypted ledger, the results, the plan, the handoff to the suites. */
+function prepareWorkDir(config: RunConfig, gitlabProjectIds: number[], planned: PlannedCheck[]) {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitlab-ci-conformance-'));
   const key = Ledger.newKey();
   const handoff: Handoff = {
@@ -87,7 +97,9 @@ function prepareWorkDir(config: RunConfig, gitlabProjectIds: number[]) {
     ledgerFile: path.join(workDir, 'ledger'),
     ledgerKey: key.toString('base64'),
     resultsFile: path.join(workDir, 'results.jsonl'),
+    planFile: path.join(workDir, 'plan.json'),
   };
+  writePlan(handoff.planFile, planned.map((c) => c.id));
   return { workDir, stopFile: path.join(workDir, 'stop'), handoff, ledger: new Ledger(handoff.ledgerFile, key) };
 }
 
@@ -97,7 +109,7 @@ function prepareWorkDir(config: RunConfig, gitlabProjectIds: number[]) {
  * reports are written, without waiting for the cases Jest still has to go through: they can send
  * nothing. A second signal: exit at once, naming what is still on the target.
  */
-function watchSignals(ledger: Ledger, stopFile: string, log: (line: string) => void) {
+function watchSignals(ledger: Ledger, stopFile: string, log: (line: string) => void, onStopping: () => void) {
   let onStop: () => void = () => undefined;
   const watch = {
     interrupted: undefined as NodeJS.Signals | undefined,
@@ -114,6 +126,7 @@ function watchSignals(ledger: Ledger, stopFile: string, log: (line: string) => v
       process.exit(SIGNAL_EXIT[signal] ?? 1);
     }
     watch.interrupted = signal;
+    onStopping();
     fs.writeFileSync(stopFile, signal);
     log(`\n${signal}: stopping; removing what the run created and writing the partial reports (${signal} again to exit at once)...`);
     onStop();
@@ -123,18 +136,44 @@ function watchSignals(ledger: Ledger, stopFile: string, log: (line: string) => v
   return watch;
 }
 
+interface ChecksRun {
+  config: RunConfig;
+  handoff: Handoff;
+  planned: PlannedCheck[];
+  ledger: Ledger;
+  stopFile: string;
+  redactor: Redactor;
+  progress: Progress;
+}
+
 /** Runs the suites and the Pact verification; whatever happens to them, the run goes on to its clean-up. */
-async function runChecksSafely(config: RunConfig, handoff: Handoff, ledger: Ledger, stopFile: string, redactor: Redactor): Promise<void> {
-  const share = shareRun(config, handoff.config.gitlabProjectIds);
+async function runChecksSafely({ config, handoff, planned, ledger, stopFile, redactor, progress }: ChecksRun): Promise<void> {
+  const interactions = new Set(planned.filter((c) => c.unit === PACT_UNIT).map((c) => c.id));
+  const share = shareRun(config, handoff.config.gitlabProjectIds, interactions.size);
   process.env[HANDOFF_VARIABLE] = JSON.stringify({ ...handoff, config: share.suites });
   process.env[STOP_FILE_VARIABLE] = stopFile;
   const record = (checks: CheckResult[]) => {
     for (const check of checks) appendResult(handoff.resultsFile, { ...check, reason: check.reason && redactor.text(check.reason) });
   };
+  const suiteEvents: SuiteEvents = {
+    fileStarted: (suite) => progress.started(suite),
+    caseDone: (suite) => progress.advance(suite),
+    fileDone: (suite, unrecorded) => {
+      record(unrecorded.map((check) => asPlanned(check, planned)));
+      progress.ended(suite, readResults(handoff.resultsFile).filter((c) => c.suite === suite));
+    },
+  };
+  const verify = async (contracts: RunConfig) => {
+    progress.started(PACT_UNIT);
+    const checks = await verifyContracts(contracts, { planned: interactions, ledger, onReplayed: () => progress.advance(PACT_UNIT) });
+    record(checks);
+    progress.ended(PACT_UNIT, checks);
+  };
+  const suiteFiles = [...new Set(planned.map((c) => c.unit))].filter((unit) => unit !== PACT_UNIT);
   try {
-    const contracts = share.contracts && share.together ? verifyContracts(share.contracts, ledger) : undefined;
-    record(await runSuites(share.suites));
-    if (share.contracts) record(await (contracts ?? verifyContracts(share.contracts, ledger)));
+    const contracts = share.contracts && share.together ? verify(share.contracts) : undefined;
+    if (suiteFiles.length) await runSuites(share.suites, suiteFiles, suiteEvents);
+    if (share.contracts) await (contracts ?? verify(share.contracts));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     appendResult(handoff.resultsFile, {
@@ -146,6 +185,7 @@ async function runChecksSafely(config: RunConfig, handoff: Handoff, ledger: Ledg
       reason: redactor.text(`Jest stopped with an error: ${message.split('\n')[0]}`),
     });
   } finally {
+    if (!fs.existsSync(stopFile)) record(neverRan(planned, readResults(handoff.resultsFile)));
     // A case Jest gave up on (its timeout) may still run in the background: it sends nothing more, so
     // nothing can be created after the ledger is read.
     if (!fs.existsSync(stopFile)) fs.writeFileSync(stopFile, 'done');
@@ -154,22 +194,32 @@ async function runChecksSafely(config: RunConfig, handoff: Handoff, ledger: Ledg
   }
 }
 
-async function findGitlabProjects(api: HttpClient, config: RunConfig): Promise<number[]> {
-  const gitlab = new HttpClient({ baseUrl: `${config.gitlabUrl}/api/v3`, timeoutMs: config.timeoutMs, concurrency: config.concurrency });
-  let ids: number[];
-  try {
-    ids = await discoverGitlabProjectIds({ gitlab, ci: api, privateToken: config.privateToken, gitlabUrl: config.gitlabUrl, wanted: GITLAB_IDS_WANTED, seed: config.runId });
-  } catch (error) {
-    const cause = error instanceof TransportError ? error.reason : error instanceof Error ? error.message : String(error);
-    throw new CannotRunError(`could not list the GitLab projects at ${config.gitlabUrl}: ${cause}`);
-  }
-  if (ids.length < 3) {
-    throw new CannotRunError(
-      `found ${ids.length} GitLab project(s) the private token's user manages that have no CI project yet on the target; ` +
-        'the run needs at least 3 (give more with --gitlab-project-ids)',
-    );
-  }
-  return ids;
+/** One result per check: a case Jest gave up on (its timeout) may still record its own result afterwards. */
+function firstOfEach(checks: CheckResult[]): CheckResult[] {
+  const seen = new Set<string>();
+  return checks.filter((c) => !seen.has(c.id) && Boolean(seen.add(c.id)));
+}
+
+/** A check Jest gave up on, known by its test's name: under the id and operation the plan gave it. */
+function asPlanned(check: CheckResult, planned: PlannedCheck[]): CheckResult {
+  const known = planned.find((p) => p.unit === check.suite && p.rule === check.rule && p.title === check.title);
+  return known ? { ...check, id: known.id, operation: known.operation } : check;
+}
+
+/** Planned cases that recorded no result although the run was not stopped: failures, never silently missing. */
+function neverRan(planned: PlannedCheck[], recorded: CheckResult[]): CheckResult[] {
+  const ids = new Set(recorded.map((c) => c.id));
+  return planned
+    .filter((c) => c.unit !== PACT_UNIT && !ids.has(c.id))
+    .map(({ id, rule, operation, title, unit }) => ({
+      id,
+      rule,
+      operation,
+      suite: unit,
+      title,
+      status: 'failed',
+      reason: `planned, but it never ran: Jest ran no test of it (is ${unit} compiled to dist/suites? \`npm run build\` compiles it)`,
+    }));
 }
 
 /**
@@ -238,9 +288,9 @@ function userOf(config: RunConfig): UserCredentials {
 }
 
 function printSummary(report: RunReport, reportDir: string, log: (line: string) => void): void {
-  const { passed, failed, skipped, waived } = report.summary;
   const how = report.interrupted ? ` (${report.interrupted}: partial)` : '';
-  log(`\n${passed} passed, ${failed} failed, ${skipped} skipped, ${waived} waived in ${(report.durationMs / 1000).toFixed(1)} s against ${report.target} (profile ${report.profile})${how}`);
+  log(`\n${formatCounts(report.summary)} in ${(report.durationMs / 1000).toFixed(1)} s against ${report.target} (profile ${report.profile})${how}`);
+  for (const note of report.notes ?? []) log(`Note: ${note}`);
   for (const line of waiversSummary(report.waivers)) log(line);
   const byRule = failuresByRule(report.checks);
   if (byRule.length) {

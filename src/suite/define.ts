@@ -2,9 +2,9 @@
 // names the operation. Every case of the file runs concurrently (Jest runs concurrent tests of one block
 // together, so there is one block per file), within --concurrency requests in flight; the file's state
 // is removed in afterAll.
-import path from 'node:path';
 import { afterAll, expect, test } from '@jest/globals';
 import type { OperationCases } from '../derive/cases';
+import { suiteName } from './files';
 import { Session } from './session';
 
 export interface SuiteOperation extends OperationCases {
@@ -30,8 +30,8 @@ export function defineSuite(operations: SuiteOperation[]): void {
   }
 }
 
-/** The suite file being loaded, relative to the package (Jest knows it from the start). */
+/** The suite file being loaded (Jest knows it from the start). */
 function suiteFile(): string | undefined {
   const file = expect.getState().testPath;
-  return file ? path.relative(path.resolve(__dirname, '..', '..'), file).split(path.sep).join('/') : undefined;
+  return file ? suiteName(file) : undefined;
 }

@@ -11,7 +11,7 @@ import type { ApiRequest } from '../http/types';
 import { curlReproduction, evidenceOf, ExchangeLog, recordedOf, secretVariables, type Recorded, type SecretVariable } from '../report/evidence';
 import { Redactor, tokensIn } from '../report/redact';
 import { appendResult, type CheckResult } from '../report/results';
-import { readHandoff } from '../runner/handoff';
+import { readHandoff, readPlan } from '../runner/handoff';
 import { NotJudged, type CaseContext, type ResponseValidator } from '../scenarios/context';
 import { SCENARIOS } from '../scenarios/families';
 import { knowledgeOf } from '../scenarios/operations';
@@ -41,6 +41,7 @@ export class Session {
   readonly config: RunConfig;
   readonly rules: Map<string, Rule>;
   private readonly resultsFile: string;
+  private readonly planned: Set<string>;
   private readonly redactor: Redactor;
   /** The exchanges of this file, for the evidence of its checks. */
   private readonly exchangeLog = new ExchangeLog();
@@ -62,6 +63,7 @@ export class Session {
     const handoff = readHandoff();
     this.config = handoff.config;
     this.resultsFile = handoff.resultsFile;
+    this.planned = readPlan(handoff.planFile);
     this.descriptionFile = path.join(path.dirname(handoff.resultsFile), 'description.json');
     const cached = readDescription(this.descriptionFile);
     if (cached) this.described = Promise.resolve({ description: cached, validate: createResponseValidator(cached) });
@@ -100,13 +102,11 @@ export class Session {
 
   /**
    * The case as the active profile expects it (its statuses, and its title stating them), and whether it
-   * runs: selected by --only/--skip, judged under the profile, prerequisites configured.
+   * runs: in the run's plan (--only/--skip, --shard), judged under the profile, prerequisites configured.
    */
-  selection(spec: CaseSpec, operation: Pick<OperationCases, 'operationId' | 'success'> & { tag: string }): { spec: CaseSpec } & ({ run: true } | { run: false; report?: string }) {
+  selection(spec: CaseSpec, operation: Pick<OperationCases, 'operationId' | 'success'>): { spec: CaseSpec } & ({ run: true } | { run: false; report?: string }) {
     const { spec: resolved, skip } = caseUnder(this.config.profile, this.rules, spec, operation);
-    const names = [spec.rule, operation.operationId, operation.tag];
-    if (this.config.only.length && !names.some((n) => this.config.only.includes(n))) return { spec: resolved, run: false };
-    if (names.some((n) => this.config.skip.includes(n))) return { spec: resolved, run: false };
+    if (!this.planned.has(spec.id)) return { spec: resolved, run: false };
     if (skip) return { spec: resolved, run: false, report: skip };
     const missing = spec.needs.find((need) => !this.config[PREREQUISITE_REASONS[need].option]);
     if (missing) return { spec: resolved, run: false, report: PREREQUISITE_REASONS[missing].why };

@@ -1,25 +1,15 @@
-// Test support for reports: the report's JSON Schema (Ajv 2020), and the replay of a report's curl
+// Test support for reports: the report's JSON Schema (src/report/schema.ts), and the replay of a report's curl
 // reproductions with the real curl binary, with the credentials in the environment.
 import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import type { Evidence } from '../../src/report/evidence';
 import type { RunReport } from '../../src/report/write';
 import type { RunningReferenceStack } from '../../src/server';
-import { ROOT } from '../run/helpers';
-
-const REPORT_SCHEMA_FILE = path.join(ROOT, 'spec', 'report.schema.json');
-
-const ajv = new Ajv2020({ allErrors: true, strict: true });
-addFormats(ajv);
-const validate = ajv.compile(JSON.parse(fs.readFileSync(REPORT_SCHEMA_FILE, 'utf8')));
+import { reportSchemaErrors as schemaErrors } from '../../src/report/schema';
 
 /** The schema's complaints about a report.json (empty: valid). */
-export function schemaErrors(report: unknown): string[] {
-  return validate(report) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
-}
+export { schemaErrors };
 
 /** Whether the curl binary is there (the replay tests say so when it is not). */
 export const CURL_AVAILABLE = spawnSync('curl', ['--version']).status === 0;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { UsageError } from '../../src/errors';
 import { readWaivers, type Waiver } from '../../src/config/waivers';
 import type { CheckResult } from '../../src/report/results';
-import { applyWaivers } from '../../src/report/waivers';
+import { applyWaivers, mergeWaiverOutcomes } from '../../src/report/waivers';
 import { tempDir } from '../run/helpers';
 
 const KNOWN = new Map([
@@ -84,5 +84,18 @@ describe('applyWaivers', () => {
   test('a waiver whose checks passed is stale (the deviation is gone); one whose checks did not run is unused', () => {
     const { waivers } = applyWaivers(checks, [waiver({ rule: 'GET-200', reason: 'x' }), waiver({ rule: 'AUTH-USER-FORBIDDEN-403', reason: 'y' }), waiver({ rule: 'CONFLICT-409', reason: 'z' })], '2026-05-01');
     expect(waivers.map((w) => w.state)).toEqual(['stale', 'unused', 'unused']);
+  });
+
+  test('over the shards of a run (merge-reports): applied in any shard is applied, expired in any is expired, with the checks of all', () => {
+    const waivers = [waiver({ rule: 'DELETE-IDEMPOTENT-REPEAT', reason: 'known' }), waiver({ rule: 'GET-200', reason: 'x' })];
+    const shardA = applyWaivers(checks.slice(0, 1), waivers, '2026-05-01').waivers;
+    const shardB = applyWaivers(checks.slice(1), waivers, '2026-05-01').waivers;
+    expect(shardA.map((w) => w.state)).toEqual(['applied', 'unused']);
+    expect(shardB.map((w) => w.state)).toEqual(['applied', 'stale']);
+    expect(mergeWaiverOutcomes([shardA, shardB])).toEqual([
+      expect.objectContaining({ rule: 'DELETE-IDEMPOTENT-REPEAT', state: 'applied', checks: ['a', 'b'] }),
+      expect.objectContaining({ rule: 'GET-200', state: 'stale', checks: [] }),
+    ]);
+    expect(mergeWaiverOutcomes([undefined, undefined])).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
-// A target that cannot be reached is a "could not run" (exit 2) within 10 s: one line on stderr naming
-// the URL and the cause, no stack trace, nothing else printed.
+// A target that cannot be reached is a "could not run" (exit 2) within 10 s: the pre-flight's problem line
+// and the one-line reason both name the URL and the cause; no stack trace, nothing else printed.
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -24,17 +24,23 @@ async function closedPort(): Promise<number> {
 function expectCannotRun(result: Awaited<ReturnType<typeof runCli>>, target: string, cause: RegExp): void {
   expect(result.code).toBe(2);
   expect(result.durationMs).toBeLessThan(10_000);
-  const lines = result.stderr.split('\n').filter(Boolean);
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toContain(target);
-  expect(lines[0]).toMatch(cause);
-  expect(lines[0]).not.toMatch(/internal error/);
+  const [first, ...lines] = result.stderr.split('\n').filter(Boolean);
+  const reason = lines.pop() ?? '';
+  expect(first).toMatch(new RegExp(`^gitlab-ci-conformance \\S+: certifying ${target.replace(/[.]/g, '\\.')}, profile strict: \\d+ checks planned$`));
+  for (const line of lines) expect(line).toMatch(/^ {2}(ok|problem) {2,}/);
+  const problem = lines.find((line) => line.includes(`target ${target} `));
+  for (const line of [problem, reason]) {
+    expect(line).toContain(target);
+    expect(line).toMatch(cause);
+  }
+  expect(reason).toMatch(/^gitlab-ci-conformance: pre-flight: /);
+  expect(reason).not.toMatch(/internal error/);
   expect(result.stderr).not.toMatch(STACK_LINE);
   expect(result.stderr + result.stdout).not.toContain(TOKEN);
   expect(result.stdout).toBe('');
 }
 
-describe('an unreachable target: exit 2 within 10 s, one line naming the URL and the cause', () => {
+describe('an unreachable target: exit 2 within 10 s, the URL and the cause named in the problem line and the one-line reason', () => {
   test('nothing listening on the port (connection refused)', async () => {
     const target = `http://127.0.0.1:${await closedPort()}`;
     expectCannotRun(await runCli(credentials(target)), target, /connection refused/);

@@ -6,6 +6,8 @@ import { runCommand } from './run';
 import { serveCommand } from './serve';
 import { fakeGitlabCommand } from './fake-gitlab';
 import { verifyPactsCommand } from './verify-pacts';
+import { doctorCommand } from './doctor';
+import { mergeReportsCommand } from './merge-reports';
 
 export function registerCommands(program: Command): void {
   runCommand(program);
@@ -14,4 +16,6 @@ export function registerCommands(program: Command): void {
   serveCommand(program);
   fakeGitlabCommand(program);
   verifyPactsCommand(program);
+  doctorCommand(program);
+  mergeReportsCommand(program);
 }

@@ -1,7 +1,6 @@
 // `gitlab-ci-conformance rules`: every rule of spec/rules.yaml with the doc sentence it derives from and
 // the operations it applies to (from x-conformance.rules of spec/gitlab-ci-v1.openapi.yaml).
 import type { Command } from 'commander';
-import type { KnownRules } from '../../config/waivers';
 import type { ApiDescription, ProfileDeparture, ProfileOverride, Rule, RuleCatalog } from '../../spec/types';
 
 /** A rule of the catalog with the operations ("METHOD /path") that list it. */
@@ -22,11 +21,6 @@ export function rulesListing(description: ApiDescription): RulesListing {
   }
   const { version, sources, profiles, rules } = description.catalog;
   return { version, sources, profiles, rules: rules.map((r) => ({ ...r, appliesTo: appliesTo.get(r.id) ?? [] })) };
-}
-
-/** What a waiver may name (src/config/waivers.ts): every rule ID with the operations it applies to. */
-export function knownRules(description: ApiDescription): KnownRules {
-  return new Map(rulesListing(description).rules.map((r) => [r.id, r.appliesTo]));
 }
 
 /** Readable text: one block per rule (ID, family, title, operations, source, quote). */

@@ -3,7 +3,6 @@
 // Exit 0 every interaction that ran passed, 1 one failed, 2 could not run.
 import type { Command } from 'commander';
 import { addTargetOptions, type TargetOptions } from '../../config/options';
-import type { RunConfig } from '../../config/run-config';
 import type { InteractionStatus, VerificationResult } from '../../pact/verify';
 import { EXIT } from '../../errors';
 
@@ -21,19 +20,23 @@ export function verifyPactsCommand(program: Command): void {
     .action(async (options: VerifyPactsCommandOptions) => {
       const { resolveRunConfig } = await import('../../config/options');
       const { loadPacts } = await import('../../pact/files');
-      const { loadDescription } = await import('../../spec/load');
-      const { knownRules } = await import('./rules');
-      const consumers = loadPacts().map((p) => p.pact.consumer.name);
+      const { inShard, pactCheckId, planInteractions } = await import('../../runner/plan');
+      const { loadDescription, operationsByRule } = await import('../../spec/load');
+      const pacts = loadPacts();
       const description = await loadDescription();
       // --only / --skip name consumers here (gitlab-runner, gitlab, ci-dashboard); a waivers file is the run's.
-      const { config, embedded } = resolveRunConfig(options, { ruleIds: [], names: consumers, rules: knownRules(description) });
-      const selected = consumers.filter((c) => (config.only.length === 0 || config.only.includes(c)) && !config.skip.includes(c));
+      const { config, embedded } = resolveRunConfig(options, { ruleIds: [], names: pacts.map((p) => p.pact.consumer.name), rules: operationsByRule(description) });
+      const planned = new Set(inShard(planInteractions(pacts, config), config.shard).map((c) => c.id));
       const print = (result: VerificationResult) => process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatVerification(result));
-      const { withTarget, assertReachable } = await import('../../runner/target');
-      const log = (line: string) => process.stderr.write(`${line}\n`);
-      const verified = await withTarget({ config, embedded }, 'verifying', log, async (target) => {
-        await assertReachable(target);
-        return verifyWith(target, selected);
+      const { withTarget, targetName } = await import('../../runner/target');
+      const { requireReady } = await import('../../runner/preflight');
+      const { verifyPacts } = await import('../../pact/verify');
+      const { consoleRedactor } = await import('../../report/redact');
+      const log = (line: string) => process.stderr.write(`${consoleRedactor.text(line)}\n`);
+      const verified = await withTarget({ config, embedded }, async (target, isEmbedded) => {
+        log(`verifying the Pact contracts against ${targetName(target, isEmbedded)}: ${planned.size} interactions planned`);
+        const gitlabProjectIds = await requireReady(target, log);
+        return verifyPacts({ ...target, gitlabProjectIds }, { interactions: (consumer, description) => planned.has(pactCheckId(consumer, description)) });
       });
       const { waivedVerification } = await import('../../pact/waivers');
       const { waiversSummary } = await import('../../report/waivers');
@@ -42,11 +45,6 @@ export function verifyPactsCommand(program: Command): void {
       for (const line of waiversSummary(config.waivers && waivers)) log(line);
       process.exitCode = result.summary.failed > 0 ? EXIT.failed : EXIT.passed;
     });
-}
-
-async function verifyWith(config: RunConfig, consumers: string[]): Promise<VerificationResult> {
-  const { verifyPacts } = await import('../../pact/verify');
-  return verifyPacts(config, { consumers });
 }
 
 const MARKS: Record<InteractionStatus, string> = { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', waived: 'WAIVED' };
@@ -61,7 +59,7 @@ function formatVerification(result: VerificationResult): string {
     for (const m of i.mismatches) lines.push(`        ${m}`);
   }
   for (const f of result.cleanupFailures) lines.push(`  CLEANUP  ${f}`);
-  const { passed, failed, skipped, waived: waivedCount } = result.summary;
-  lines.push(`${passed} passed, ${failed} failed, ${skipped} skipped${waivedCount === undefined ? '' : `, ${waivedCount} waived`} in ${(result.durationMs / 1000).toFixed(1)} s`);
+  const { passed, failed, skipped, waived } = result.summary;
+  lines.push(`${passed} passed, ${failed} failed, ${skipped} skipped${waived === undefined ? '' : `, ${waived} waived`} in ${(result.durationMs / 1000).toFixed(1)} s`);
   return `${lines.join('\n')}\n`;
 }

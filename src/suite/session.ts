@@ -167,7 +167,8 @@ export class Session {
       else problems = [error instanceof Error ? error.message : String(error)];
     }
     const refusedCreation = exchanges.some(({ request, response }) => request.method === 'POST' && mayBeTaken(response.status));
-    const claimRefused = problems.length > 0 && refusedCreation && scope.reservedGitlabIds.length > 0;
+    // Not judged counts too: another run's project on a GitLab id it took can be why the status was another.
+    const claimRefused = (problems.length > 0 || notJudged !== undefined) && refusedCreation && scope.reservedGitlabIds.length > 0;
     if (claimRefused) this.world.fixtures.forfeitGitlabIds(scope.reservedGitlabIds);
     await scope.close().catch(() => undefined);
     return { problems, notJudged, recorded, checked, claimRefused };

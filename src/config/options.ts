@@ -6,7 +6,8 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors';
 import { consoleRedactor } from '../report/redact';
-import { DEFAULTS, PROFILES, parsePositiveInt, parseSeed, parseShard, parseUrlOption, secretsOf, type Profile, type RunConfig } from './run-config';
+import { DEFAULTS, knownProfile, knownProfiles, parsePositiveInt, parseSeed, parseShard, parseUrlOption, secretsOf, type RunConfig } from './run-config';
+import { readWaivers, type KnownRules } from './waivers';
 
 export interface TargetOptions {
   target?: string;
@@ -27,6 +28,7 @@ export interface TargetOptions {
   sequences?: string;
   steps?: string;
   shard?: string;
+  waivers?: string;
 }
 
 /** [flag, environment variable, description] of every option the run reads. */
@@ -38,7 +40,7 @@ export const OPTIONS: Array<[string, string | undefined, string]> = [
   ['--outsider-token <token>', 'GITLAB_CI_OUTSIDER_TOKEN', 'optional: a valid user with no access to them'],
   ['--registration-token <token>', 'GITLAB_CI_REGISTRATION_TOKEN', 'the runners registration token'],
   ['--gitlab-project-ids <ids>', 'GITLAB_CI_GITLAB_PROJECT_IDS', 'comma-separated GitLab project ids the suite may attach its CI projects to; default: found through the GitLab API'],
-  ['--profile <name>', 'GITLAB_CI_PROFILE', `${PROFILES.join(' | ')} (default ${DEFAULTS.profile})`],
+  ['--profile <name>', 'GITLAB_CI_PROFILE', `${knownProfiles().join(' | ')} (default ${DEFAULTS.profile})`],
   ['--only <list>', undefined, 'comma-separated rule IDs, operation ids or resource names to run'],
   ['--skip <list>', undefined, 'comma-separated rule IDs, operation ids or resource names not to run'],
   ['--report-dir <dir>', 'GITLAB_CI_REPORT_DIR', `where junit.xml, report.json and report.html go (default ${DEFAULTS.reportDir})`],
@@ -49,6 +51,7 @@ export const OPTIONS: Array<[string, string | undefined, string]> = [
   ['--sequences <n>', 'GITLAB_CI_SEQUENCES', `random sequences of changes per model-based check (default ${DEFAULTS.sequences})`],
   ['--steps <n>', 'GITLAB_CI_STEPS', `steps per sequence at most (default ${DEFAULTS.steps})`],
   ['--shard <i/n>', undefined, 'run only the i-th of n disjoint parts of the checks (merge the parts with merge-reports)'],
+  ['--waivers <file>', 'GITLAB_CI_WAIVERS', 'accepted deviations, YAML or JSON (rule, optional operation, reason, optional expires): reported waived, never passed'],
 ];
 
 export function addTargetOptions(command: Command): Command {
@@ -77,7 +80,8 @@ function list(value: string | undefined): string[] {
  */
 export function resolveRunConfig(
   options: TargetOptions,
-  known: { ruleIds: string[]; names: string[] },
+  /** Rule IDs and names --only/--skip may use; the rules a waiver may name, with their operations. */
+  known: { ruleIds: string[]; names: string[]; rules?: KnownRules },
   env: NodeJS.ProcessEnv = process.env,
 ): { config: Omit<RunConfig, 'target' | 'gitlabUrl' | 'privateToken'> & Partial<RunConfig>; embedded: boolean } {
   const o = fromEnv(options, env);
@@ -89,8 +93,7 @@ export function resolveRunConfig(
     if (!o.privateToken) missing.push('--private-token (GITLAB_CI_PRIVATE_TOKEN)');
     if (missing.length) throw new UsageError(`with --target, also set ${missing.join(' and ')}`);
   }
-  const profile = (o.profile ?? DEFAULTS.profile) as Profile;
-  if (!PROFILES.includes(profile)) throw new UsageError(`--profile: unknown profile ${JSON.stringify(o.profile)} (known: ${PROFILES.join(', ')})`);
+  const profile = knownProfile(o.profile ?? DEFAULTS.profile, '--profile');
   const only = list(o.only);
   const skip = list(o.skip);
   for (const [option, values] of [['--only', only], ['--skip', skip]] as const) {
@@ -100,6 +103,7 @@ export function resolveRunConfig(
   const gitlabProjectIds = list(o.gitlabProjectIds).map((id) => parsePositiveInt(id, '--gitlab-project-ids'));
   const reportDir = path.resolve(o.reportDir ?? DEFAULTS.reportDir);
   assertWritableDir(reportDir);
+  const waivers = o.waivers === undefined ? undefined : readWaivers(path.resolve(o.waivers), known.rules ?? new Map());
   return {
     embedded,
     config: {
@@ -122,6 +126,7 @@ export function resolveRunConfig(
       sequences: o.sequences === undefined ? DEFAULTS.sequences : parsePositiveInt(o.sequences, '--sequences'),
       steps: o.steps === undefined ? DEFAULTS.steps : parsePositiveInt(o.steps, '--steps'),
       ...(o.shard === undefined ? {} : { shard: parseShard(o.shard, '--shard') }),
+      ...(waivers ? { waivers } : {}),
     },
   };
 }

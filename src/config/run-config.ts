@@ -1,12 +1,12 @@
 // Configuration of a run, read in one place: command-line options first, then the environment
 // (PRODUCT.md lists both). Everything downstream receives a RunConfig and never reads process.env itself.
 import { UsageError } from '../errors';
-
-export const PROFILES = ['strict', 'gitlab-ci-8.0'] as const;
-export type Profile = (typeof PROFILES)[number];
+import { profileNames, STRICT_PROFILE } from '../spec/expectations';
+import { readCatalog } from '../spec/files';
+import type { Waivers } from './waivers';
 
 export const DEFAULTS = {
-  profile: 'strict' as Profile,
+  profile: STRICT_PROFILE,
   reportDir: 'reports',
   timeoutMs: 10_000,
   // Enough in flight that a run over a 50 ms network stays within twice its local time (bench/README.md);
@@ -30,7 +30,8 @@ export interface RunConfig {
   registrationToken?: string;
   /** GitLab project ids the suite may use for its CI projects; discovered through the GitLab API when empty. */
   gitlabProjectIds: number[];
-  profile: Profile;
+  /** A profile spec/rules.yaml declares (knownProfile). */
+  profile: string;
   only: string[];
   skip: string[];
   reportDir: string;
@@ -47,6 +48,8 @@ export interface RunConfig {
   steps: number;
   /** --shard i/n: only the i-th of n disjoint parts of the checks (src/runner/plan.ts). */
   shard?: Shard;
+  /** Accepted deviations (--waivers): their failures are reported waived. */
+  waivers?: Waivers;
 }
 
 /** The i-th (from 1) of `total` parts. */
@@ -106,6 +109,18 @@ export function parseSeed(value: string, option: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || n > 0x7fffffff) throw new UsageError(`${option}: expected a whole number from 0 to 2147483647, got ${JSON.stringify(value)}`);
   return n;
+}
+
+/** The profiles spec/rules.yaml declares, strict first. */
+export function knownProfiles(): string[] {
+  return profileNames(readCatalog());
+}
+
+/** A profile the catalog declares; UsageError naming the option otherwise. */
+export function knownProfile(name: string, option: string): string {
+  const known = knownProfiles();
+  if (!known.includes(name)) throw new UsageError(`${option}: unknown profile ${JSON.stringify(name)} (known: ${known.join(', ')})`);
+  return name;
 }
 
 export function parsePositiveInt(value: string, option: string): number {

@@ -23,7 +23,7 @@ function renderSuite(suite: SuiteFileSpec): string {
     'defineSuite([',
   ];
   for (const op of suite.operations) {
-    lines.push('  {', `    operationId: ${JSON.stringify(op.operationId)},`, `    label: ${JSON.stringify(op.label)},`, `    tag: ${JSON.stringify(suite.tag)},`, '    cases: [');
+    lines.push('  {', `    operationId: ${JSON.stringify(op.operationId)},`, `    label: ${JSON.stringify(op.label)},`, `    tag: ${JSON.stringify(suite.tag)},`, `    success: ${op.success},`, '    cases: [');
     for (const c of op.cases) lines.push(`      ${JSON.stringify(c)},`);
     lines.push('    ],', '  },');
   }

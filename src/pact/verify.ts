@@ -31,7 +31,8 @@ import { ReplayRecorder } from './replays';
 import { Interaction, isProviderState, PROVIDER_STATES, type StateValues } from './states';
 import { runVerifier, type VerifierJson } from './verifier-process';
 
-export type InteractionStatus = 'passed' | 'failed' | 'skipped';
+/** waived: a failure a waiver of --waivers covers (verify-pacts). */
+export type InteractionStatus = 'passed' | 'failed' | 'skipped' | 'waived';
 
 export interface InteractionResult {
   consumer: string;
@@ -53,7 +54,8 @@ export interface VerificationResult {
   target: string;
   startedAt: string;
   durationMs: number;
-  summary: { passed: number; failed: number; skipped: number };
+  /** waived: only where verify-pacts applied waivers. */
+  summary: { passed: number; failed: number; skipped: number; waived?: number };
   interactions: InteractionResult[];
   /** Resources the run created and could not remove (described without secrets). */
   cleanupFailures: string[];

@@ -1,23 +1,26 @@
 // report.html: one self-contained page a vendor can publish. What produced it (tool, description, run),
-// a matrix of operations against rules (pass, fail, skip at a glance; it fits a 1400 px window: the rule
-// headers are rotated, the operation names wrap), then the failures and the skipped checks in two
-// sections, in the report's order (suite file, operation, rule), each with a unique anchor, its doc
+// a matrix of operations against rules (pass, fail, waived, skip at a glance; it fits a 1400 px window: the
+// rule headers are rotated, the operation names wrap), then the failures, the waived failures and the
+// skipped checks in their sections, what became of each waiver, in the report's order (suite file, operation, rule), each with a unique anchor, its doc
 // sentence, and for a failure its replay and the exchanges as they went over the wire.
 import type { EvidenceExchange } from './evidence';
 import { exchangeText, sourceText } from './explain';
-import type { CheckResult } from './results';
+import type { CheckResult, CheckStatus } from './results';
+import { waiverLine, type WaiverState } from './waivers';
 import type { RunReport } from './write';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-type CellStatus = 'failed' | 'passed' | 'skipped';
-
-function cellStatus(checks: CheckResult[]): CellStatus {
-  if (checks.some((c) => c.status === 'failed')) return 'failed';
-  return checks.some((c) => c.status === 'passed') ? 'passed' : 'skipped';
+/** A cell shows the worst of its checks: a failure, else a waived failure, else a pass. */
+function cellStatus(checks: CheckResult[]): CheckStatus {
+  const order: CheckStatus[] = ['failed', 'waived', 'passed'];
+  return order.find((status) => checks.some((c) => c.status === status)) ?? 'skipped';
 }
 
-const MARK = { passed: '✓', failed: '✗', skipped: '–' } as const;
+const MARK: Record<CheckStatus, string> = { passed: '✓', failed: '✗', waived: 'W', skipped: '–' };
+
+/** An expired waiver's checks fail again; a stale or unused one waived nothing. */
+const WAIVER_CLASS: Record<WaiverState, string> = { applied: 'waived', expired: 'failed', stale: 'skipped', unused: 'skipped' };
 
 /** A unique anchor per check, from its id (ids are unique; the suffix only guards against two that slug alike). */
 function anchorsOf(checks: CheckResult[]): Map<CheckResult, string> {
@@ -37,6 +40,7 @@ export function renderHtml(report: RunReport): string {
   const anchors = anchorsOf(report.checks);
   const failures = report.checks.filter((c) => c.status === 'failed');
   const skips = report.checks.filter((c) => c.status === 'skipped');
+  const waived = report.checks.filter((c) => c.status === 'waived');
   const { passed, failed, skipped } = report.summary;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
@@ -51,8 +55,8 @@ table.matrix{border-collapse:collapse;table-layout:fixed}
 .matrix th.op{text-align:left;width:15em;padding:2px 6px;font-weight:normal;overflow-wrap:break-word}
 .matrix th.rule{height:15em;vertical-align:bottom;padding:4px 0;font-weight:normal}
 .matrix th.rule span{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap}
-.passed{background:#e3f6e3;color:#1a6b1a}.failed{background:#fbe0e0;color:#a11}.skipped{background:#f0f0f0;color:#777}
-section>details{margin:.4em 0;padding:.3em .6em;border-left:4px solid #ccc;background:#fafafa}section>details.failed{border-color:#c33}
+.passed{background:#e3f6e3;color:#1a6b1a}.failed{background:#fbe0e0;color:#a11}.skipped{background:#f0f0f0;color:#777}.waived{background:#fdf1d6;color:#8a5a00}
+section>details{margin:.4em 0;padding:.3em .6em;border-left:4px solid #ccc;background:#fafafa}section>details.failed{border-color:#c33}section>details.waived{border-color:#d9a400}
 summary{cursor:pointer}blockquote{margin:.4em 0;padding:.2em .8em;border-left:3px solid #bbb;color:#444}
 pre{background:#f3f3f3;padding:.5em;white-space:pre-wrap;overflow-wrap:anywhere;max-height:30em;overflow-y:auto}
 </style></head><body>
@@ -65,7 +69,7 @@ pre{background:#f3f3f3;padding:.5em;white-space:pre-wrap;overflow-wrap:anywhere;
 <dt>Run</dt><dd><code>${escape(report.runId)}</code>, started ${escape(report.startedAt)}, ${(report.durationMs / 1000).toFixed(1)} s${report.shard ? `, shard ${report.shard.index}/${report.shard.total}` : ''}${report.mergedFrom ? `, ${report.mergedFrom.length} shards merged` : ''}</dd>
 <dt>Seed</dt><dd><code>${escape(String(report.seed))}</code> (<code>run --seed ${escape(String(report.seed))}</code> replays the generated inputs)</dd>
 </dl>
-<p><b class="passed">${passed} passed</b> · <b class="failed">${failed} failed</b> · <b class="skipped">${skipped} skipped</b>${report.interrupted ? ` · <b class="failed">interrupted: ${escape(report.interrupted)}</b>` : ''}</p>
+<p><b class="passed">${passed} passed</b> · <b class="failed">${failed} failed</b> · <b class="waived">${report.summary.waived} waived</b> · <b class="skipped">${skipped} skipped</b>${report.interrupted ? ` · <b class="failed">interrupted: ${escape(report.interrupted)}</b>` : ''}</p>
 ${(report.notes ?? []).map((note) => `<p class="failed"><b>Note:</b> ${escape(note)}</p>`).join('\n')}
 ${report.leftBehind.length ? `<p class="failed">Left behind on the target (remove by hand): ${report.leftBehind.map(escape).join(', ')}</p>` : ''}
 <h2>Operations × rules</h2>
@@ -73,9 +77,13 @@ ${matrix(report.checks, anchors)}
 <section id="failures"><h2>Failures (${failures.length})</h2>
 ${failures.map((c) => checkDetails(c, anchors.get(c)!)).join('\n') || '<p>None.</p>'}
 </section>
+<section id="waived"><h2>Waived failures (${waived.length})</h2>
+${waived.map((c) => checkDetails(c, anchors.get(c)!)).join('\n') || '<p>None.</p>'}
+</section>
 <section id="skipped"><h2>Skipped checks (${skips.length})</h2>
 ${skips.map((c) => checkDetails(c, anchors.get(c)!)).join('\n') || '<p>None.</p>'}
 </section>
+${report.waivers ? `<section id="waivers"><h2>Waivers (${report.waivers.length})</h2>\n<ul>${report.waivers.map((w) => `<li class="${WAIVER_CLASS[w.state]}">${escape(waiverLine(w))}</li>`).join('')}</ul>\n</section>` : ''}
 </body></html>
 `;
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors';
 import { reportSchemaErrors } from './schema';
+import { mergeWaiverOutcomes } from './waivers';
 import { assembleReport, type RunReport } from './write';
 
 export interface ShardReport {
@@ -39,6 +40,7 @@ const SAME: Array<[string, (r: RunReport) => unknown]> = [
   ['number of shards', (r) => r.shard?.total],
   ['--only', (r) => r.options.only.join(',')],
   ['--skip', (r) => r.options.skip.join(',')],
+  ['--waivers', (r) => r.options.waivers],
 ];
 
 export function mergeReports(parts: ShardReport[]): RunReport {
@@ -67,6 +69,7 @@ export function mergeReports(parts: ShardReport[]): RunReport {
         leftBehind: shards.flatMap(({ report }) => report.leftBehind.map((item) => `${shardName(report)}: ${item}`)),
         ...(interrupted.length ? { interrupted: interrupted.join('; ') } : {}),
         checks: uniqueIds(shards),
+        waivers: mergeWaiverOutcomes(shards.map(({ report }) => report.waivers)),
       },
     ),
     mergedFrom: shards.map(({ report }) => ({ shard: report.shard!, runId: report.runId, seed: report.seed, startedAt: report.startedAt, durationMs: report.durationMs })),

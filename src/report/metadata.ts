@@ -29,7 +29,10 @@ export interface RunMetadata {
 export type RunOptions = Pick<
   RunConfig,
   'gitlabUrl' | 'privateToken' | 'developerToken' | 'outsiderToken' | 'registrationToken' | 'gitlabProjectIds' | 'only' | 'skip' | 'timeoutMs' | 'concurrency' | 'examples' | 'sequences' | 'steps'
->;
+> & {
+  /** The waivers file (--waivers), when one was given. */
+  waivers?: string;
+};
 
 export function runMetadata(config: RunConfig): RunMetadata {
   const given = (token: string | undefined) => (token ? REDACTED : undefined);
@@ -55,6 +58,7 @@ export function runMetadata(config: RunConfig): RunMetadata {
       examples: config.examples,
       sequences: config.sequences,
       steps: config.steps,
+      ...(config.waivers ? { waivers: config.waivers.file } : {}),
     },
     ...(config.shard ? { shard: config.shard } : {}),
   };

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import type { Evidence } from './evidence';
 
-export type CheckStatus = 'passed' | 'failed' | 'skipped';
+/** waived: a failure an accepted deviation (--waivers) covers; never passed. */
+export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'waived';
 
 /** The doc sentence a rule derives from, and the decision taken where the docs left a choice (spec/rules.yaml). */
 export interface CheckSource {

@@ -5,16 +5,17 @@ export interface Summary {
   passed: number;
   failed: number;
   skipped: number;
+  waived: number;
 }
 
 export function summarize(checks: CheckResult[]): Summary {
   const count = (status: CheckResult['status']) => checks.filter((c) => c.status === status).length;
-  return { passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
+  return { passed: count('passed'), failed: count('failed'), skipped: count('skipped'), waived: count('waived') };
 }
 
-/** The counts as every console line says them. */
+/** The counts as every console line says them (waived ones where a waiver applied). */
 export function formatCounts(summary: Summary): string {
-  return `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`;
+  return `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped${summary.waived ? `, ${summary.waived} waived` : ''}`;
 }
 
 /** Failures grouped by rule, most first. */

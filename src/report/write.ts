@@ -13,6 +13,7 @@ import { runMetadata, type RunMetadata } from './metadata';
 import type { Redactor } from './redact';
 import type { CheckResult, CheckSource } from './results';
 import { summarize, type Summary } from './summary';
+import { applyWaivers, waiverLine, type WaiverOutcome } from './waivers';
 
 export interface RunReport extends RunMetadata {
   startedAt: string;
@@ -27,6 +28,8 @@ export interface RunReport extends RunMetadata {
   mergedFrom?: Array<{ shard: Shard; runId: string; seed: number | null; startedAt: string; durationMs: number }>;
   /** In a stable order: by suite file, operation, rule, id. */
   checks: CheckResult[];
+  /** What became of each waiver of --waivers (absent without a waivers file). */
+  waivers?: WaiverOutcome[];
 }
 
 export interface RunOutcomeFields {
@@ -35,19 +38,33 @@ export interface RunOutcomeFields {
   leftBehind: string[];
   interrupted?: string;
   checks: CheckResult[];
+  waivers?: WaiverOutcome[];
 }
 
 export function buildReport(config: RunConfig, fields: RunOutcomeFields, catalog: RuleCatalog = readCatalog()): RunReport {
   const sources = sourcesOf(catalog);
-  return assembleReport(runMetadata(config), { ...fields, checks: fields.checks.map((c) => ({ ...c, source: c.source ?? sources.get(c.rule) })) });
+  // A waiver holds through its expiry date, as the run's start (UTC) sees it.
+  const waived = config.waivers ? applyWaivers(fields.checks, config.waivers.entries, fields.startedAt.slice(0, 10)) : undefined;
+  const checks = (waived?.checks ?? fields.checks).map((c) => ({ ...c, source: c.source ?? sources.get(c.rule) }));
+  return assembleReport(runMetadata(config), { ...fields, checks, ...(waived ? { waivers: waived.waivers } : {}) });
 }
 
 /** A report from what produced it and what came out: checks in their stable order, the counts, the notes. */
 export function assembleReport(metadata: RunMetadata, fields: RunOutcomeFields): RunReport {
   const checks = [...fields.checks].sort(byPlace);
-  const { startedAt, durationMs, leftBehind, interrupted } = fields;
+  const { startedAt, durationMs, leftBehind, interrupted, waivers } = fields;
   const notes = possibleCauses(checks);
-  return { ...metadata, startedAt, durationMs, summary: summarize(checks), leftBehind, ...(interrupted ? { interrupted } : {}), ...(notes.length ? { notes } : {}), checks };
+  return {
+    ...metadata,
+    startedAt,
+    durationMs,
+    summary: summarize(checks),
+    leftBehind,
+    ...(interrupted ? { interrupted } : {}),
+    ...(notes.length ? { notes } : {}),
+    checks,
+    ...(waivers ? { waivers } : {}),
+  };
 }
 
 /** The doc sentence of every rule, its page named as the catalog names it, and the decision where there is one. */
@@ -88,6 +105,8 @@ function properties(report: RunReport): Array<[string, string]> {
     ['target', report.target],
     ...(report.shard ? [['shard', `${report.shard.index}/${report.shard.total}`] as [string, string]] : []),
     ...Object.entries(report.options).flatMap(([name, value]): Array<[string, string]> => (value === undefined ? [] : [[`options.${name}`, Array.isArray(value) ? value.join(',') : String(value)]])),
+    // What became of each waiver: one that waived nothing is news for whoever keeps the waivers file.
+    ...(report.waivers ?? []).map((w): [string, string] => [`waiver.${w.state}`, waiverLine(w)]),
   ];
 }
 
@@ -106,9 +125,11 @@ function renderJunit(report: RunReport): string {
     if (check.status === 'failed') {
       testCase.failure(check.reason ?? 'failed', check.rule).stacktrace(failureText(check));
       if (check.evidence) testCase.standardOutput(JSON.stringify(check.evidence, null, 2));
-    } else if (check.status === 'skipped') {
+    } else if (check.status === 'skipped' || check.status === 'waived') {
+      // A waived failure is skipped for CI, its reason (the waiver's, then the failure) with it.
       testCase.skipped();
-      testCase.standardOutput([`skipped: ${check.reason ?? ''}`, ...sourceText(check)].join('\n'));
+      testCase.standardOutput([`${check.status}: ${check.reason ?? ''}`, ...sourceText(check)].join('\n'));
+      if (check.evidence) testCase.standardError(JSON.stringify(check.evidence, null, 2));
     }
   }
   return builder.build();

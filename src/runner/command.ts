@@ -3,7 +3,7 @@
 // the run against the target or the embedded reference server.
 import { resolveRunConfig, type TargetOptions } from '../config/options';
 import { consoleRedactor } from '../report/redact';
-import { loadDescription } from '../spec/load';
+import { loadDescription, operationsByRule } from '../spec/load';
 import { consumerNames } from './contracts';
 import { certify, type RunOutcome } from './run';
 import { withTarget } from './target';
@@ -16,6 +16,7 @@ export async function certifyWithOptions(options: TargetOptions, log: (line: str
     {
       ruleIds: description.catalog.rules.map((r) => r.id),
       names: [...description.operations.map((o) => o.operationId), ...description.operations.map((o) => o.tag), ...consumerNames()],
+      rules: operationsByRule(description),
     },
     env,
   );

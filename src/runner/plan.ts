@@ -3,7 +3,7 @@
 // pacts, each with its expected cost. The plan gives the count of the run's first line, the part of a
 // --shard, and what progress is counted against; the suites and the Pact verification run what it holds.
 import type { RunConfig, Shard } from '../config/run-config';
-import { deriveSuites } from '../derive/cases';
+import { caseUnder, deriveSuites, type CaseSpec, type OperationCases } from '../derive/cases';
 import type { LoadedPact } from '../pact/files';
 import { knowledgeOf } from '../scenarios/operations';
 import type { ApiDescription } from '../spec/types';
@@ -38,13 +38,15 @@ export function pactCheckId(consumer: string, description: string): string {
   return `pact:${consumer}:${description}`;
 }
 
-/** Every generated case --only/--skip select, in suite order. */
-function planCases(description: ApiDescription, selection: Selection): PlannedCheck[] {
+/** Every generated case --only/--skip select, in suite order, its title stating what the profile expects. */
+function planCases(description: ApiDescription, selection: Selection & Pick<RunConfig, 'profile'>): PlannedCheck[] {
+  const rules = new Map(description.catalog.rules.map((r) => [r.id, r]));
+  const titleOf = (c: CaseSpec, op: OperationCases) => caseUnder(selection.profile, rules, c, op).spec.title;
   return deriveSuites(description, knowledgeOf).flatMap((suite) =>
     suite.operations.flatMap((op) =>
       op.cases
         .filter((c) => isSelected(selection, [c.rule, op.operationId, suite.tag]))
-        .map((c) => ({ id: c.id, rule: c.rule, operation: op.label, title: c.title, unit: suiteName(`${suite.name}.test.ts`), cost: costOf(c.rule) })),
+        .map((c) => ({ id: c.id, rule: c.rule, operation: op.label, title: titleOf(c, op), unit: suiteName(`${suite.name}.test.ts`), cost: costOf(c.rule) })),
     ),
   );
 }
@@ -89,7 +91,7 @@ function shardOf(planned: PlannedCheck[], shard: Shard): PlannedCheck[] {
 }
 
 /** What a run checks: its shard's part of every selected case and interaction, when it has a shard. */
-export function runPlan(description: ApiDescription, pacts: LoadedPact[], config: Selection & Pick<RunConfig, 'shard'>): PlannedCheck[] {
+export function runPlan(description: ApiDescription, pacts: LoadedPact[], config: Selection & Pick<RunConfig, 'shard' | 'profile'>): PlannedCheck[] {
   return inShard([...planCases(description, config), ...planInteractions(pacts, config)], config.shard);
 }
 

@@ -10,6 +10,7 @@ import { loadPacts } from '../pact/files';
 import { consoleRedactor, Redactor } from '../report/redact';
 import { appendResult, readResults, type CheckResult } from '../report/results';
 import { failuresByRule, formatCounts } from '../report/summary';
+import { waiversSummary } from '../report/waivers';
 import { buildReport, writeReports, type RunReport } from '../report/write';
 import type { ApiDescription } from '../spec/types';
 import { Ledger } from '../state/ledger';
@@ -291,6 +292,7 @@ function printSummary(report: RunReport, reportDir: string, log: (line: string) 
   const how = report.interrupted ? ` (${report.interrupted}: partial)` : '';
   log(`\n${formatCounts(report.summary)} in ${(report.durationMs / 1000).toFixed(1)} s against ${report.target} (profile ${report.profile})${how}`);
   for (const note of report.notes ?? []) log(`Note: ${note}`);
+  for (const line of waiversSummary(report.waivers)) log(line);
   const byRule = failuresByRule(report.checks);
   if (byRule.length) {
     log('Failures by rule:');

@@ -7,6 +7,13 @@ import type { AuthMethod } from '../spec/types';
 import type { ProjectHandle, Scope } from '../state/fixtures';
 import type { World } from '../state/world';
 
+/** A case of a rule on an operation: the expectation (under the active profile) that judges an answer. */
+export interface JudgedBy {
+  rule: string;
+  operationId: string;
+  variant?: string;
+}
+
 export interface Credential {
   method: AuthMethod;
   location: 'query' | 'body';
@@ -22,9 +29,9 @@ export interface Prepared {
   /** Top-level fields of the success body that must equal what was sent. */
   reflects?: Record<string, unknown>;
   /** A request that must find the created or modified resource, and how to recognise it in the answer. */
-  readBack?: (body: unknown) => { request: ApiRequest; finds: (answer: unknown) => string | undefined };
-  /** After a successful DELETE: a request whose answer shows the resource is gone. */
-  gone?: () => Promise<{ request: ApiRequest; expect: number[]; what: string }>;
+  readBack?: (body: unknown) => { request: ApiRequest; judgedBy: JudgedBy; finds: (answer: unknown) => string | undefined };
+  /** After a successful DELETE: a request whose answer (as the case judgedBy expects it) shows the resource is gone. */
+  gone?: () => Promise<{ request: ApiRequest; judgedBy: JudgedBy; what: string }>;
 }
 
 export type Arrangement = (world: World, scope: Scope) => Promise<Prepared>;
@@ -65,11 +72,18 @@ export function getProjectRequest(world: World, id: number): ApiRequest {
   return { method: 'GET', path: `/projects/${id}`, ...world.userAuth() };
 }
 
+/** What GET /projects/:id answers for a project that is not there. */
+export const NO_SUCH_PROJECT: JudgedBy = { rule: 'UNKNOWN-RESOURCE-404', operationId: 'getProject', variant: 'id' };
+
+/** A successful listing or read of an operation. */
+export const readOf = (operationId: string): JudgedBy => ({ rule: 'GET-200', operationId });
+
 export function projectReadBack(world: World, expectedName: (body: Record<string, unknown>) => unknown) {
   return (body: unknown) => {
     const b = body as Record<string, unknown>;
     return {
       request: getProjectRequest(world, Number(b.id)),
+      judgedBy: readOf('getProject'),
       finds: (answer: unknown) => {
         const a = answer as Record<string, unknown> | undefined;
         return a?.name === expectedName(b) ? undefined : `GET /projects/${String(b.id)} shows name ${JSON.stringify(a?.name)}`;

@@ -7,7 +7,7 @@ import type { Exchange } from '../checks';
 import type { Operation, Rule } from '../spec/types';
 import type { Scope } from '../state/fixtures';
 import type { World } from '../state/world';
-import type { Prepared } from './arrange';
+import type { JudgedBy, Prepared } from './arrange';
 
 /** Validates a body against the schema the description gives for the operation and status. */
 export type ResponseValidator = (operation: Operation, status: number, body: unknown) => string[];
@@ -21,6 +21,7 @@ export interface ExampleContext {
 
 export interface CaseContext {
   op: Operation;
+  /** The case, its `expect` and title resolved for the active profile. */
   spec: CaseSpec;
   rule: Rule;
   config: RunConfig;
@@ -35,6 +36,16 @@ export interface CaseContext {
   example<T>(work: (example: ExampleContext) => Promise<T>): Promise<T>;
   /** From now on only what follows is the check's evidence (a generated check's replay of its shrunk input). */
   restartEvidence(): void;
+  /**
+   * The statuses another case (of this or another operation) accepts under the active profile, for an
+   * answer the scenario meets along the way; throws NotJudged when the profile does not judge that case.
+   */
+  expected(by: Omit<JudgedBy, 'operationId'> & { operationId?: string }): number[];
+}
+
+/** Thrown by a scenario that cannot judge its case (reported skipped, with the reason; never passed). */
+export class NotJudged extends Error {
+  override readonly name = 'NotJudged';
 }
 
 /** A scenario sends what its family needs and answers the failed checks (empty: the rule holds). */

@@ -10,14 +10,23 @@ import type { GenerationKnowledge } from '../properties/valid-input';
 import type { Operation } from '../spec/types';
 import type { ProjectHandle, Scope } from '../state/fixtures';
 import type { World } from '../state/world';
-import { commitsOf, fillPath, getProjectRequest, prepared, projectReadBack, projectToken, runnerToken, type Arrangement, type Prepared } from './arrange';
+import { commitsOf, fillPath, getProjectRequest, NO_SUCH_PROJECT, prepared, projectReadBack, projectToken, readOf, runnerToken, type Arrangement, type JudgedBy, type Prepared } from './arrange';
 import type { CaseContext } from './context';
 
 /** What a path parameter names: an unknown id is confirmed unknown per kind before it is sent. */
 export type IdKind = 'project' | 'runner' | 'build';
 
-/** Sends what must come first and answers the request that makes the operation answer the status. */
-export type Provoke = (ctx: CaseContext, prepared: Prepared) => Promise<ApiRequest>;
+/**
+ * A documented status provoked in a way of its own: the rule whose case that way is (a check of the
+ * answer follows that case's expectation under a profile), and what sends what must come first and
+ * answers the request that makes the operation answer the status.
+ */
+export interface Provoke {
+  by: string;
+  /** The case of that rule, where it has several. */
+  variant?: string;
+  send: (ctx: CaseContext, prepared: Prepared) => Promise<ApiRequest>;
+}
 
 export interface OperationKnowledge {
   /** A fresh valid request of the operation. */
@@ -42,10 +51,16 @@ async function linkableRunner(world: World, scope: Scope) {
   return scope.registerRunner(await world.otherProject());
 }
 
+/** A runner asking for a build: what a runner no longer linked to a project with a pending build gets. */
+const NOTHING_TO_BUILD: JudgedBy = { rule: 'BUILD-REGISTER-NOTHING-404', operationId: 'requestBuild' };
+/** A deleted runner's token asking for a build. */
+const RUNNER_DELETED: JudgedBy = { rule: 'AUTH-RUNNER-DELETED-403', operationId: 'requestBuild' };
+
 /** A read-back that finds a build of the project in the given status. */
 function buildShown(project: ProjectHandle, buildId: () => unknown, status: string) {
   return () => ({
     request: commitsOf(project),
+    judgedBy: readOf('listCommits'),
     finds: (answer: unknown) => {
       const builds = Array.isArray(answer) ? answer.flatMap((c: { builds?: unknown[] }) => c.builds ?? []) : [];
       const found = builds.find((b) => (b as { id?: unknown }).id === buildId()) as { status?: unknown } | undefined;
@@ -58,7 +73,11 @@ function buildShown(project: ProjectHandle, buildId: () => unknown, status: stri
  * The 404 of an idempotent DELETE: a path id outside the id range (x-id-range) names no resource; an unknown
  * id in range answers 200.
  */
-const idOutOfRange: Provoke = async (_ctx, prepared) => ({ ...prepared.request, path: fillPath(prepared.pathTemplate, { ...prepared.pathParams, id: 0 }) });
+const idOutOfRange: Provoke = {
+  by: 'HOSTILE-INPUT-REJECTED',
+  variant: 'path:id',
+  send: async (_ctx, prepared) => ({ ...prepared.request, path: fillPath(prepared.pathTemplate, { ...prepared.pathParams, id: 0 }) }),
+};
 
 /** The name a 422 refuses for a project. */
 const EMPTY_NAME = { field: 'name', value: '' };
@@ -103,7 +122,7 @@ export const OPERATIONS = {
     arrange: async (world, scope) => {
       const project = await scope.createProject();
       return prepared(world, 'DELETE', '/projects/{id}', { id: project.id }, {
-        gone: async () => ({ request: getProjectRequest(world, project.id), expect: [404], what: 'GET of the deleted project' }),
+        gone: async () => ({ request: getProjectRequest(world, project.id), judgedBy: NO_SUCH_PROJECT, what: 'GET of the deleted project' }),
       });
     },
   },
@@ -131,7 +150,7 @@ export const OPERATIONS = {
           await scope.pushCommit(project);
           return {
             request: { method: 'POST', path: '/builds/register', body: { token: runner.token } },
-            expect: [404],
+            judgedBy: NOTHING_TO_BUILD,
             what: 'the unlinked runner asking for a build of the project (which has a pending one)',
           };
         },
@@ -155,6 +174,7 @@ export const OPERATIONS = {
         ],
         readBack: (created) => ({
           request: { method: 'GET', path: '/runners', ...world.userAuth() },
+          judgedBy: readOf('listRunners'),
           finds: (answer) =>
             Array.isArray(answer) && answer.some((r: { id?: unknown }) => r.id === (created as { id?: unknown }).id)
               ? undefined
@@ -173,7 +193,7 @@ export const OPERATIONS = {
         credentials: runnerToken(),
         gone: async () => ({
           request: { method: 'POST', path: '/builds/register', body: { token: runner.token } },
-          expect: [403],
+          judgedBy: RUNNER_DELETED,
           what: "the deleted runner's token asking for a build",
         }),
       });
@@ -198,9 +218,12 @@ export const OPERATIONS = {
     generation: { fixed: ['project_id', 'data.after', 'data.checkout_sha', 'data.ci_yaml_file'] },
     // The repeat of an existing commit is what answers 200.
     provoke: {
-      200: async (ctx, prepared) => {
-        await ctx.send(prepared.request);
-        return prepared.request;
+      200: {
+        by: 'COMMIT-NOT-DUPLICATED',
+        send: async (ctx, prepared) => {
+          await ctx.send(prepared.request);
+          return prepared.request;
+        },
       },
     },
     arrange: async (world) => {
@@ -213,6 +236,7 @@ export const OPERATIONS = {
         reflects: { sha: data.after, project_id: project.id },
         readBack: (created) => ({
           request: commitsOf(project),
+          judgedBy: readOf('listCommits'),
           finds: (answer) =>
             Array.isArray(answer) && answer.some((c: { id?: unknown }) => c.id === (created as { id?: unknown }).id)
               ? undefined
@@ -226,9 +250,12 @@ export const OPERATIONS = {
     generation: {},
     // 404 is "nothing to build": a runner of a project without pending builds asks.
     provoke: {
-      404: async (ctx) => {
-        const runner = await ctx.scope.registerRunner(await ctx.scope.createProject());
-        return { method: 'POST', path: '/builds/register', body: { token: runner.token } };
+      404: {
+        by: 'BUILD-REGISTER-NOTHING-404',
+        send: async (ctx) => {
+          const runner = await ctx.scope.registerRunner(await ctx.scope.createProject());
+          return { method: 'POST', path: '/builds/register', body: { token: runner.token } };
+        },
       },
     },
     arrange: async (world, scope) => {

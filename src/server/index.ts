@@ -14,6 +14,8 @@ export interface StartReferenceStackOptions {
   tokens?: TokenGenerator;
   /** Where unexpected server errors are reported; default stderr. */
   log?: (line: string) => void;
+  /** Answer as this profile of spec/rules.yaml says the original server did, e.g. gitlab-ci-8.0 (default: strict). */
+  behave?: string;
 }
 
 export interface RunningReferenceStack {
@@ -31,7 +33,8 @@ export interface RunningReferenceStack {
 export async function startReferenceStack(options: StartReferenceStackOptions = {}): Promise<RunningReferenceStack> {
   const gitlab = await startFakeGitlab({ port: options.gitlabPort ?? 0, host: '127.0.0.1' });
   try {
-    const server = createReferenceServer({ gitlabUrl: gitlab.url, registrationToken: options.registrationToken, ids: options.ids, tokens: options.tokens, log: options.log });
+    const { registrationToken, ids, tokens, log, behave } = options;
+    const server = createReferenceServer({ gitlabUrl: gitlab.url, registrationToken, ids, tokens, log, behave });
     const url = await server.listen(options.port ?? 0, '127.0.0.1');
     return {
       url,

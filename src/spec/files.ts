@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import type { OpenAPIV3_1 } from 'openapi-types';
 import type { RuleCatalog } from './types';
 
 export const SPEC_DIR = path.resolve(__dirname, '..', '..', 'spec');
@@ -16,4 +17,17 @@ export function readYaml<T>(file: string): T {
 /** The rule catalog from spec/. */
 export function readCatalog(specDir = SPEC_DIR): RuleCatalog {
   return readYaml<RuleCatalog>(path.join(specDir, CATALOG_FILE));
+}
+
+/** The rule IDs each operation carries (x-conformance.rules, written inline), by operationId, from the description as written. */
+export function readOperationRules(specDir = SPEC_DIR): Map<string, string[]> {
+  const document = readYaml<OpenAPIV3_1.Document>(path.join(specDir, DESCRIPTION_FILE));
+  const rules = new Map<string, string[]>();
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const op of Object.values(item ?? {}) as Array<Record<string, unknown>>) {
+      if (typeof op?.operationId !== 'string') continue;
+      rules.set(op.operationId, (op['x-conformance'] as { rules?: string[] } | undefined)?.rules ?? []);
+    }
+  }
+  return rules;
 }

@@ -8,6 +8,7 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import type { ApiDescription, AuthMethod, CheckFamily, HttpMethod, Operation, ParameterKind, ParameterLocation, Rule } from './types';
 import { operationLabel } from './load';
 import { slotsOf, slotStatuses } from './parameter-kinds';
+import { departureOf, profileNames, STRICT_PROFILE, strictExpectation, successStatus } from './expectations';
 
 /** One parameter of a resource page, as the docs give it. */
 export interface InventoryParameter {
@@ -74,6 +75,7 @@ export function lintDescription(description: ApiDescription, inventory?: DocsInv
     ...lintDocument(description),
     ...(inventory ? lintInventory(description, inventory) : []),
     ...lintCatalog(description),
+    ...lintProfiles(description),
     ...lintAuth(description),
     ...lintStatuses(description),
     ...lintExamples(description),
@@ -218,6 +220,84 @@ export function lintCatalog(description: ApiDescription): string[] {
     }
   }
   return problems;
+}
+
+/** The keys a profile entry of a rule may have (and, for `operations` and `variants`, each of their entries). */
+const DEPARTURE_KEYS = ['status', 'succeeds', 'skip', 'note'];
+const OVERRIDE_KEYS = [...DEPARTURE_KEYS, 'operations', 'variants'];
+
+/** Families whose cases follow other rules' statuses (the answer to a status) or accept any: no profile data. */
+const FOLLOWING_FAMILIES: CheckFamily[] = ['response-json', 'response-schema', 'no-server-error', 'consumer-contract'];
+
+/**
+ * The profiles: each declared once with a description; a rule's profile data names a declared profile,
+ * has known keys, exactly one departure per entry (status, succeeds or skip), a note for every skip, only
+ * operations that carry the rule, and departs from the strict expectation everywhere it applies.
+ */
+export function lintProfiles(description: ApiDescription): string[] {
+  const { catalog, operations } = description;
+  const problems: string[] = [];
+  const declared = catalog.profiles ?? {};
+  if (!(STRICT_PROFILE in declared)) problems.push(`profiles: the ${STRICT_PROFILE} profile is not declared`);
+  for (const [name, declaration] of Object.entries(declared)) {
+    if (!nonEmpty(declaration?.description)) problems.push(`profiles: ${name} has no description`);
+  }
+  for (const rule of catalog.rules ?? []) {
+    for (const [profile, entry] of Object.entries(rule.profiles ?? {})) {
+      const where = `rule ${rule.id}, profile ${profile}`;
+      if (!(profile in declared) || profile === STRICT_PROFILE) {
+        problems.push(`${where}: not a declared compatibility profile (declared: ${profileNames(catalog).filter((n) => n !== STRICT_PROFILE).join(', ')})`);
+        continue;
+      }
+      if (FOLLOWING_FAMILIES.includes(rule.family)) problems.push(`${where}: a ${rule.family} rule follows the statuses of other rules and takes no profile data`);
+      const carriers = operations.filter((op) => op.rules.includes(rule.id));
+      problems.push(...lintProfileEntry(where, entry, OVERRIDE_KEYS, Boolean(entry.operations || entry.variants), entry.note));
+      for (const [operationId, specific] of Object.entries(entry.operations ?? {})) {
+        if (!carriers.some((op) => op.operationId === operationId)) problems.push(`${where}: operation ${operationId} does not exist or does not carry the rule`);
+        problems.push(...lintProfileEntry(`${where}, operation ${operationId}`, specific, DEPARTURE_KEYS, false, entry.note));
+      }
+      for (const [variant, specific] of Object.entries(entry.variants ?? {})) {
+        problems.push(...lintProfileEntry(`${where}, variant ${variant}`, specific, DEPARTURE_KEYS, false, entry.note));
+      }
+      problems.push(...sameAsStrict(rule, profile, carriers, where));
+    }
+  }
+  return problems;
+}
+
+function lintProfileEntry(where: string, entry: unknown, keys: string[], mayBeEmpty: boolean, ruleNote: string | undefined): string[] {
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return [`${where}: not a mapping`];
+  const problems = Object.keys(entry)
+    .filter((k) => !keys.includes(k))
+    .map((k) => `${where}: unknown key ${k} (known: ${keys.join(', ')})`);
+  const e = entry as Record<string, unknown>;
+  const departures = ['status', 'succeeds', 'skip'].filter((k) => e[k] !== undefined);
+  if (departures.length > 1) problems.push(`${where}: ${departures.join(' and ')} together; one departure per entry`);
+  if (departures.length === 0 && !mayBeEmpty) problems.push(`${where}: no departure (status, succeeds or skip)`);
+  if (e.status !== undefined && !(Number.isInteger(e.status) && (e.status as number) >= 100 && (e.status as number) <= 599)) problems.push(`${where}: status ${JSON.stringify(e.status)} is not an HTTP status`);
+  for (const flag of ['succeeds', 'skip']) if (e[flag] !== undefined && e[flag] !== true) problems.push(`${where}: ${flag} must be true when given`);
+  if (e.note !== undefined && !nonEmpty(e.note)) problems.push(`${where}: an empty note`);
+  if (e.skip && !nonEmpty(e.note ?? ruleNote)) problems.push(`${where}: a skip without a reason (note)`);
+  return problems;
+}
+
+/** Entries that resolve, for some operation and variant they cover, to the strict expectation: a departure that departs from nothing. */
+function sameAsStrict(rule: Rule, profile: string, carriers: Operation[], where: string): string[] {
+  const entry = rule.profiles?.[profile];
+  const variants = ['', ...Object.keys(entry?.variants ?? {})];
+  const problems = new Set<string>();
+  for (const op of carriers) {
+    const strict = strictExpectation(rule, op);
+    for (const variant of variants) {
+      const departure = departureOf(rule, profile, op.operationId, variant);
+      if (!departure || departure.skip) continue;
+      const status = departure.succeeds ? successStatus(op) : departure.status;
+      if (strict.length === 1 && strict[0] === status) {
+        problems.add(`${where}: on ${op.operationId}${variant ? `, variant ${variant}` : ''} it expects ${status}, as strict does`);
+      }
+    }
+  }
+  return [...problems];
 }
 
 /** Every x-auth method of an operation has its accepted and rejected rules, and no rule of a method it lacks. */
@@ -429,15 +509,13 @@ function covers(rule: Rule, op: Operation, status: number, families: CheckFamily
 
 /** The statuses a rule of an operation makes it answer (the operation's success status when `expect` is absent). */
 export function reachableStatuses(rule: Rule, op: Pick<Operation, 'method' | 'auth' | 'parameters' | 'responses'>): number[] {
-  if (rule.family === 'auth-before-existence') return op.auth.some((a) => a.method === 'user') ? [401] : [403];
   if (rule.family === 'hostile-input') {
     const statuses = rule.hostile;
     return statuses ? [...new Set(slotsOf(op).flatMap((slot) => slotStatuses(statuses, op, slot)))].sort((a, b) => a - b) : [];
   }
-  if (rule.expect?.length) return rule.expect;
   const families = Object.values(STATUS_FAMILIES).flat();
-  if (!families.includes(rule.family) && rule.family !== 'auth-accepted') return [];
-  return [op.method === 'POST' ? 201 : 200];
+  const answersStatus = rule.family === 'auth-before-existence' || rule.expect?.length || families.includes(rule.family) || rule.family === 'auth-accepted';
+  return answersStatus ? strictExpectation(rule, op) : [];
 }
 
 function isMessageSchema(schema: OpenAPIV3_1.SchemaObject): boolean {

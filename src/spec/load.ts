@@ -107,6 +107,12 @@ function toOperation(
   };
 }
 
+/** Every rule ID of the catalog with the operations ("METHOD /path") that carry it, in the description's order. */
+export function operationsByRule(description: ApiDescription): Map<string, string[]> {
+  const carriers = (id: string) => description.operations.filter((op) => op.rules.includes(id)).map(operationLabel);
+  return new Map(description.catalog.rules.map((r) => [r.id, carriers(r.id)]));
+}
+
 /** "POST /projects/{id}" — how an operation is named in test names and reports. */
 export function operationLabel(op: Pick<Operation, 'method' | 'path'>): string {
   return `${op.method} ${op.path}`;

@@ -12,11 +12,32 @@ export interface RuleSource {
   quote: string;
 }
 
-/** How a compatibility profile departs from the strict rule (data only). */
-export interface ProfileOverride {
+/**
+ * How a compatibility profile departs from the strict rule for the cases an entry covers (data only):
+ * exactly one of `status` (the status the original server answered), `succeeds` (it did not refuse: the
+ * request succeeded, the operation's success status) or `skip` (the profile does not judge these cases;
+ * the note says why), with the note that says what the original server did.
+ */
+export interface ProfileDeparture {
   status?: number;
+  succeeds?: boolean;
   skip?: boolean;
   note?: string;
+}
+
+/**
+ * A rule's data for one profile: a departure for every case of the rule, or (where the original server
+ * differed by operation or by case) per operationId and per case variant; the most specific entry wins
+ * (variant, then operation, then the rule's own).
+ */
+export interface ProfileOverride extends ProfileDeparture {
+  operations?: Record<string, ProfileDeparture>;
+  variants?: Record<string, ProfileDeparture>;
+}
+
+/** A profile the catalog declares (`profiles` at the top of rules.yaml). */
+export interface ProfileDeclaration {
+  description: string;
 }
 
 /** The check families: each turns a rule into test cases (src/derive) and runs them (src/checks, src/scenarios). */
@@ -92,6 +113,8 @@ export interface Rule {
 export interface RuleCatalog {
   version: number;
   sources: Record<string, string>;
+  /** Every profile a run (--profile) or the reference server (serve --behave) may take, strict included. */
+  profiles: Record<string, ProfileDeclaration>;
   rules: Rule[];
 }
 

@@ -110,6 +110,22 @@ export class Fixtures implements Holdings {
     return id;
   }
 
+  /**
+   * Of the GitLab ids a refused creation used, those another client has attached a CI project to (the
+   * user's listing shows one that is not the run's): the refusal was right, and such ids are given up. An
+   * id nobody took was refused for the server's own reasons: no retry can change that.
+   */
+  async takenByAnother(ids: readonly number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    try {
+      const projects = await new DashboardClient(this.options.api, this.options.user).listProjects();
+      const others = new Set(projects.filter((p) => !this.owns(resourceKey({ kind: 'project', id: p.id }))).map((p) => p.gitlab_id));
+      return ids.filter((id) => others.has(id));
+    } catch {
+      return [];
+    }
+  }
+
   /** GitLab ids that another client may have taken: never handed out again, never taken for the run's own. */
   forfeitGitlabIds(ids: readonly number[]): void {
     for (const id of ids) this.heldGitlabIds.delete(id);
@@ -243,7 +259,7 @@ export class Scope {
   async createProject(defaultRef = 'master'): Promise<ProjectHandle> {
     const outcome = await claiming(
       () => this.tryCreateProject(defaultRef),
-      (o) => o instanceof ApiError && mayBeTaken(o.status),
+      (o) => o instanceof Error && (o as { takenByAnother?: boolean }).takenByAnother === true,
     );
     if (outcome instanceof Error) throw outcome;
     return outcome;
@@ -260,9 +276,10 @@ export class Scope {
       return { id: project.id, token: project.token, gitlabId, name: body.name };
     } catch (error) {
       // Another client may have attached a CI project to it since it was found free: it is not given back.
-      if (error instanceof ApiError && mayBeTaken(error.status)) this.fixtures.forfeitGitlabIds([gitlabId]);
+      const taken = error instanceof ApiError && mayBeTaken(error.status) ? await this.fixtures.takenByAnother([gitlabId]) : [];
+      if (taken.length) this.fixtures.forfeitGitlabIds(taken);
       else this.fixtures.releaseGitlabId(gitlabId);
-      if (error instanceof Error) return error;
+      if (error instanceof Error) return Object.assign(error, { takenByAnother: taken.length > 0 });
       throw error;
     }
   }

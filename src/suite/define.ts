@@ -15,9 +15,11 @@ export function defineSuite(operations: SuiteOperation[]): void {
   const session = new Session(operations[0]?.tag, suiteFile());
   afterAll(() => session.close());
   for (const op of operations) {
-    for (const spec of op.cases) {
+    for (const generated of op.cases) {
+      // The case as the active profile expects it: its test name states that expectation.
+      const selection = session.selection(generated, op);
+      const { spec } = selection;
       const name = `[${spec.rule}] ${spec.title}`;
-      const selection = session.selection(spec);
       if (!selection.run) {
         if (selection.report) session.recordSkip(spec, op.label, selection.report);
         test.skip(name, () => undefined);

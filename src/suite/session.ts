@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunConfig } from '../config/run-config';
 import { apiBase } from '../config/run-config';
-import type { CaseSpec, Prerequisite } from '../derive/cases';
+import { caseUnder, type CaseSpec, type OperationCases, type Prerequisite } from '../derive/cases';
 import type { Exchange } from '../checks';
 import { HttpClient, TransportError } from '../http/client';
 import type { ApiRequest } from '../http/types';
@@ -12,9 +12,10 @@ import { curlReproduction, evidenceOf, ExchangeLog, recordedOf, secretVariables,
 import { Redactor, tokensIn } from '../report/redact';
 import { appendResult, type CheckResult } from '../report/results';
 import { readHandoff, readPlan } from '../runner/handoff';
-import type { CaseContext, ResponseValidator } from '../scenarios/context';
+import { NotJudged, type CaseContext, type ResponseValidator } from '../scenarios/context';
 import { SCENARIOS } from '../scenarios/families';
 import { knowledgeOf } from '../scenarios/operations';
+import { expectationOf, strictExpectation, successStatus } from '../spec/expectations';
 import { readCatalog } from '../spec/files';
 import { createResponseValidator } from '../spec/response-validator';
 import type { ApiDescription, Operation, Rule } from '../spec/types';
@@ -99,16 +100,17 @@ export class Session {
     this.world = new World(this.config, fixtures);
   }
 
-  /** Whether the case runs: in the run's plan (--only/--skip, --shard), allowed by the profile, prerequisites configured. */
-  selection(spec: CaseSpec): { run: true } | { run: false; report?: string } {
-    if (!this.planned.has(spec.id)) return { run: false };
-    const override = this.rules.get(spec.rule)?.profiles?.[this.config.profile];
-    if (this.config.profile !== 'strict' && override?.skip) {
-      return { run: false, report: `not part of the ${this.config.profile} profile: ${override.note ?? 'the original server did not do this'}` };
-    }
+  /**
+   * The case as the active profile expects it (its statuses, and its title stating them), and whether it
+   * runs: in the run's plan (--only/--skip, --shard), judged under the profile, prerequisites configured.
+   */
+  selection(spec: CaseSpec, operation: Pick<OperationCases, 'operationId' | 'success'>): { spec: CaseSpec } & ({ run: true } | { run: false; report?: string }) {
+    const { spec: resolved, skip } = caseUnder(this.config.profile, this.rules, spec, operation);
+    if (!this.planned.has(spec.id)) return { spec: resolved, run: false };
+    if (skip) return { spec: resolved, run: false, report: skip };
     const missing = spec.needs.find((need) => !this.config[PREREQUISITE_REASONS[need].option]);
-    if (missing) return { run: false, report: PREREQUISITE_REASONS[missing].why };
-    return { run: true };
+    if (missing) return { spec: resolved, run: false, report: PREREQUISITE_REASONS[missing].why };
+    return { spec: resolved, run: true };
   }
 
   recordSkip(spec: CaseSpec, operationLabel: string, reason: string): void {
@@ -126,7 +128,7 @@ export class Session {
     // to attach a CI project to a GitLab project the case had taken: another client (a second run against
     // the same target) may have taken it meanwhile, and then the refusal was right. A server that refuses
     // such creations for its own reasons fails every attempt.
-    const { problems, recorded, checked } = await claiming(
+    const { problems, recorded, checked, notJudged } = await claiming(
       () => this.attempt(spec, operationId),
       (outcome) => outcome.claimRefused,
     );
@@ -136,8 +138,8 @@ export class Session {
       operation: operationLabel,
       suite: this.suite,
       title: spec.title,
-      status: problems.length ? 'failed' : 'passed',
-      reason: problems.length ? problems.join(' ') : undefined,
+      status: problems.length ? 'failed' : notJudged ? 'skipped' : 'passed',
+      reason: problems.length ? problems.join(' ') : notJudged,
       durationMs: Math.round(performance.now() - started),
       evidence: problems.length ? this.evidence(recorded, checked) : undefined,
     };
@@ -153,20 +155,23 @@ export class Session {
     const recorded: Recorded[] = [];
     const checked: Recorded[] = [];
     const scope = this.world.scope();
-    let problems: string[];
+    let problems: string[] = [];
+    let notJudged: string | undefined;
     const records: CaseRecords = { exchanges, checked, evidence: { since: 0 }, claimRefused: false };
     try {
       const { description, validate } = await this.description();
       const op = operation(description, operationId);
-      const ctx = this.context(this.withProfile(spec), op, validate, scope, records);
+      const ctx = this.context({ spec, op, description, validate, scope, records });
       problems = await this.exchangeLog.track(recorded, () => SCENARIOS[spec.family](ctx));
     } catch (error) {
-      problems = [error instanceof Error ? error.message : String(error)];
+      if (error instanceof NotJudged) notJudged = error.message;
+      else problems = [error instanceof Error ? error.message : String(error)];
     }
     const since = (r: Recorded) => r.startedAt >= records.evidence.since;
-    const claimRefused = problems.length > 0 && (forfeitIfRefused(exchanges, scope, this.world) || records.claimRefused);
+    // Not judged counts too: another run's project on a GitLab id it took can be why the status was another.
+    const claimRefused = (problems.length > 0 || notJudged !== undefined) && ((await forfeitIfTaken(exchanges, scope, this.world)) || records.claimRefused);
     await scope.close().catch(() => undefined);
-    return { problems, recorded: recorded.filter(since), checked: checked.filter(since), claimRefused };
+    return { problems, notJudged, recorded: recorded.filter(since), checked: checked.filter(since), claimRefused };
   }
 
   /**
@@ -187,9 +192,15 @@ export class Session {
     await (this.timing ? this.timing.timeClose(removeAll) : removeAll());
   }
 
-  private withProfile(spec: CaseSpec): CaseSpec {
-    const status = this.rules.get(spec.rule)?.profiles?.[this.config.profile]?.status;
-    return this.config.profile !== 'strict' && status !== undefined ? { ...spec, expect: [status] } : spec;
+  /** The statuses a case of a rule on an operation accepts under the active profile (CaseContext.expected). */
+  private expected(description: ApiDescription, by: { rule: string; operationId: string; variant?: string }): number[] {
+    const op = operation(description, by.operationId);
+    const rule = this.rules.get(by.rule);
+    if (!rule || !op.rules.includes(by.rule)) throw new Error(`${by.operationId} has no rule ${by.rule}: nothing says what that answer should be`);
+    const key = { rule: by.rule, operationId: op.operationId, variant: by.variant ?? '', strict: strictExpectation(rule, op), success: successStatus(op) };
+    const expectation = expectationOf(key, this.config.profile, this.rules);
+    if ('skip' in expectation) throw new NotJudged(`${by.rule} of ${by.operationId}, which this check relies on, is ${expectation.skip}`);
+    return expectation.statuses;
   }
 
   /**
@@ -207,7 +218,7 @@ export class Session {
     return this.described;
   }
 
-  private context(spec: CaseSpec, op: Operation, validate: ResponseValidator, scope: Scope, records: CaseRecords): CaseContext {
+  private context({ spec, op, description, validate, scope, records }: CaseRun): CaseContext {
     const world = this.world;
     const rule = this.rules.get(spec.rule);
     if (!rule) throw new Error(`rule ${spec.rule} is not in the catalog; regenerate the suites`);
@@ -216,6 +227,7 @@ export class Session {
       op,
       spec,
       rule,
+      expected: (by) => this.expected(description, { ...by, operationId: by.operationId ?? op.operationId }),
       config: this.config,
       world,
       scope,
@@ -229,7 +241,7 @@ export class Session {
         try {
           return await work({ scope: own, send: sender(own, records), arrange: () => arrange(own) });
         } finally {
-          if (forfeitIfRefused(records.exchanges.slice(from), own, world)) records.claimRefused = true;
+          if (await forfeitIfTaken(records.exchanges.slice(from), own, world)) records.claimRefused = true;
           await own.close().catch(() => undefined);
         }
       },
@@ -250,14 +262,15 @@ interface CaseRecords {
 }
 
 /**
- * Whether the server refused to attach a CI project to a GitLab project the scope had taken: another client
- * (a second run against the same target) may have taken it meanwhile. Such ids are never used again.
+ * Whether the server refused to attach a CI project to a GitLab project the scope had taken because
+ * another client (a second run against the same target) took it meanwhile. Such ids are never used again.
  */
-function forfeitIfRefused(exchanges: Exchange[], scope: Scope, world: World): boolean {
+async function forfeitIfTaken(exchanges: Exchange[], scope: Scope, world: World): Promise<boolean> {
   const refused = exchanges.some(({ request, response }) => request.method === 'POST' && mayBeTaken(response.status));
-  if (!refused || scope.reservedGitlabIds.length === 0) return false;
-  world.fixtures.forfeitGitlabIds(scope.reservedGitlabIds);
-  return true;
+  if (!refused) return false;
+  const taken = await world.fixtures.takenByAnother(scope.reservedGitlabIds);
+  world.fixtures.forfeitGitlabIds(taken);
+  return taken.length > 0;
 }
 
 /** Sends through the scope's transport (which records what the request created), keeping the exchange as the case's. */
@@ -300,9 +313,21 @@ function operation(description: ApiDescription, operationId: string): Operation 
   return op;
 }
 
+/** What a case's context is made of. */
+interface CaseRun {
+  spec: CaseSpec;
+  op: Operation;
+  description: ApiDescription;
+  validate: ResponseValidator;
+  scope: Scope;
+  records: CaseRecords;
+}
+
 /** One attempt of a case: its verdict, what went over the wire, and whether a GitLab project it took was refused. */
 interface Attempt {
   problems: string[];
+  /** Why the case could not be judged (reported skipped). */
+  notJudged?: string;
   recorded: Recorded[];
   checked: Recorded[];
   claimRefused: boolean;

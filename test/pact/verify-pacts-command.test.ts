@@ -1,6 +1,9 @@
 // `verify-pacts` against a --target: exit code 0 when every interaction passed, 1 when one failed
 // (a fault proxy in front of the reference server), 2 when the target cannot be reached; no token in
 // anything it prints.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Command } from 'commander';
 import { verifyPactsCommand } from '../../src/cli/commands/verify-pacts';
 import { CannotRunError } from '../../src/errors';
@@ -56,6 +59,14 @@ describe('verify-pacts', () => {
       const { exitCode, out } = await cli([...targetArgs(proxy.url), '--only', 'gitlab-runner']);
       expect(exitCode).toBe(1);
       expect(out).toMatch(/FAIL {2}gitlab-runner: a runner deleting itself\n(\s+.*\n)*?\s+expected 200 but was 204/);
+      // The same deviation, accepted by a waiver: reported waived, exit 0.
+      const waivers = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gcc-pact-waivers-')), 'waivers.json');
+      fs.writeFileSync(waivers, JSON.stringify({ waivers: [{ rule: 'CONSUMER-CONTRACT', operation: 'DELETE /runners/delete', reason: 'answers 204 until 2.3' }] }));
+      const accepted = await cli([...targetArgs(proxy.url), '--only', 'gitlab-runner', '--waivers', waivers]);
+      expect(accepted.exitCode).toBe(0);
+      expect(accepted.out).toMatch(/WAIVED {2}gitlab-runner: a runner deleting itself\n\s+waived \(.*waivers\.json, entry 1\): answers 204 until 2\.3\./);
+      expect(accepted.out).toMatch(/\d+ passed, 0 failed, 0 skipped, 1 waived in/);
+      expect(accepted.out).toMatch(/CONSUMER-CONTRACT on DELETE \/runners\/delete: applied \(1 check\)/);
     } finally {
       await proxy.close();
     }

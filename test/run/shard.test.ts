@@ -14,7 +14,7 @@ import { runCli, tempDir, type CliResult } from './helpers';
 describe('the plan split into shards', () => {
   let all: PlannedCheck[];
   beforeAll(async () => {
-    all = runPlan(await loadDescription(), loadPacts(), { only: [], skip: [] });
+    all = runPlan(await loadDescription(), loadPacts(), { only: [], skip: [], profile: 'strict' });
   });
 
   test.each([1, 2, 3, 5])('into %i: every check in exactly one shard, the same each time, within one check of the ideal balance', (total) => {

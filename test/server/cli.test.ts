@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { UsageError } from '../../src/errors';
 import { fakeGitlabCommand } from '../../src/cli/commands/fake-gitlab';
 import { parsePort, serveCommand } from '../../src/cli/commands/serve';
+import { runCli } from '../run/helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -81,12 +82,25 @@ describe('the built CLI (npm test builds it first)', () => {
     expect(await stop()).toBe(0);
   });
 
-  test('a bad port exits 2 with a one-line reason naming the option', async () => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'gitlab-ci-conformance.js'), 'serve', '--port', 'abc']);
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise((resolve) => child.on('close', resolve));
+  test('serve --behave gitlab-ci-8.0 answers as GitLab CI 8.0 did where the catalog records a difference', async () => {
+    const { line, stop } = await startCli(['serve', '--json', '--behave', 'gitlab-ci-8.0']);
+    const info = JSON.parse(line);
+    const projects = `${info.url}/api/v1/projects?url=${encodeURIComponent(info.gitlabUrl)}`;
+    expect((await fetch(projects)).status).toBe(403);
+    expect((await fetch(`${projects}&private_token=${info.users.maintainer}`)).status).toBe(200);
+    expect((await fetch(`${info.url}/api/v1/projects?url=http://gitlab.invalid/&private_token=${info.users.maintainer}`)).status).toBe(200);
+    expect(await stop()).toBe(0);
+  });
+
+  test('serve --behave with a profile the catalog does not declare exits 2 naming the option and the known ones', async () => {
+    const { code, stderr } = await runCli(['serve', '--behave', 'gitlab-ci-7.0']);
     expect(code).toBe(2);
-    expect(err).toMatch(/--port/);
+    expect(stderr.trim().split('\n')).toEqual(['gitlab-ci-conformance: --behave: unknown profile "gitlab-ci-7.0" (known: strict, gitlab-ci-8.0)']);
+  });
+
+  test('a bad port exits 2 with a one-line reason naming the option', async () => {
+    const { code, stderr } = await runCli(['serve', '--port', 'abc']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--port/);
   });
 });

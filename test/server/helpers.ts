@@ -154,9 +154,9 @@ export function describedApi(): Promise<{ description: ApiDescription; validate:
   return described;
 }
 
-/** Starts a stack for a test file; call in beforeAll and close in afterAll. */
-export async function startTestApi(registrationToken?: string): Promise<TestApi> {
+/** Starts a stack for a test file (behaving as a profile, when given); call in beforeAll and close in afterAll. */
+export async function startTestApi(registrationToken?: string, behave?: string): Promise<TestApi> {
   const { description, validate } = await describedApi();
-  const stack = await startReferenceStack({ registrationToken });
+  const stack = await startReferenceStack({ registrationToken, behave });
   return new TestApi(stack, description, validate);
 }

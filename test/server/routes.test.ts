@@ -1,11 +1,14 @@
 // The reference server's declarations agree with spec/: one route per operation of the description, taking
 // the credentials its x-auth names; and every status decision (src/server/http/errors.ts) names rules of the
-// catalog whose strict expectation is that status, and that no profile pulls apart (so that a compatibility
-// behaviour can change a decision's status as a whole).
+// catalog whose strict expectation is that status, and that no profile pulls apart on an operation (so that
+// the server's behaviour, src/server/http/behaviour.ts, can answer a decision as a profile says).
+import { behaviourOf } from '../../src/server/http/behaviour';
 import { DECISIONS } from '../../src/server/http/errors';
+import { profileNames } from '../../src/spec/expectations';
+import { readCatalog, readOperationRules } from '../../src/spec/files';
 import { ROUTES } from '../../src/server/http/routes';
 import type { Route } from '../../src/server/http/route';
-import type { AuthMethod } from '../../src/spec/types';
+import type { AuthMethod, RuleCatalog } from '../../src/spec/types';
 import { describedApi } from './helpers';
 
 /** The x-auth methods a route's declared credentials stand for. */
@@ -66,19 +69,40 @@ describe('the status decisions of the reference server', () => {
     expect(problems).toEqual([]);
   });
 
-  test('no profile treats the rules of one decision differently (a profile can change a decision as a whole)', async () => {
+  test('the server can behave as every declared profile: the rules of a decision depart alike on every operation', async () => {
     const { description } = await describedApi();
-    const rules = new Map(description.catalog.rules.map((r) => [r.id, r]));
-    const profiles = [...new Set(description.catalog.rules.flatMap((r) => Object.keys(r.profiles ?? {})))];
-    expect(profiles.length).toBeGreaterThan(0);
-    const problems: string[] = [];
-    for (const profile of profiles) {
-      for (const [name, decision] of Object.entries(DECISIONS)) {
-        const behaviours = new Set(decision.rules.map((id) => JSON.stringify({ status: rules.get(id)?.profiles?.[profile]?.status, skip: rules.get(id)?.profiles?.[profile]?.skip })));
-        if (behaviours.size > 1) problems.push(`${profile}: ${name} (${decision.rules.join(', ')}): ${[...behaviours].join(' vs ')}`);
-      }
-    }
-    expect(problems).toEqual([]);
+    const profiles = profileNames(description.catalog);
+    expect(profiles.length).toBeGreaterThan(1);
+    for (const profile of profiles) expect(() => behaviourOf(profile)).not.toThrow();
+  });
+
+  test('every rule a profile departs from is one a decision implements (or the server could not follow it)', async () => {
+    const { description } = await describedApi();
+    const decided = new Set<string>(Object.values(DECISIONS).flatMap((d) => d.rules));
+    const departed = description.catalog.rules.filter((r) => Object.keys(r.profiles ?? {}).length > 0).map((r) => r.id);
+    expect(departed.length).toBeGreaterThan(0);
+    expect(departed.filter((id) => !decided.has(id))).toEqual([]);
+  });
+
+  describe('seen failing: profile data the server cannot follow', () => {
+    const spec = () => ({ catalog: structuredClone(readCatalog()), operationRules: readOperationRules() });
+    const rule = (catalog: RuleCatalog, id: string) => catalog.rules.find((r) => r.id === id)!;
+
+    test('two rules of one decision departing apart (AUTH-USER-WRONG-KIND-401 answering 400 where AUTH-USER-INVALID-401 answers 403)', () => {
+      const s = spec();
+      rule(s.catalog, 'AUTH-USER-WRONG-KIND-401').profiles = { 'gitlab-ci-8.0': { status: 400, note: 'x' } };
+      expect(() => behaviourOf('gitlab-ci-8.0', s)).toThrow(/decision userTokenUnknown depart apart on listProjects/);
+    });
+
+    test('a `succeeds` where the server lets nothing through (a missing attribute accepted)', () => {
+      const s = spec();
+      rule(s.catalog, 'MISSING-ATTRIBUTE-400').profiles = { 'gitlab-ci-8.0': { succeeds: true, note: 'x' } };
+      expect(() => behaviourOf('gitlab-ci-8.0', s)).toThrow(/lets nothing through for attributeMissing on createProject/);
+    });
+
+    test('a profile the catalog does not declare', () => {
+      expect(() => behaviourOf('gitlab-ci-7.0')).toThrow(/unknown profile "gitlab-ci-7.0" \(known: strict, gitlab-ci-8.0\)/);
+    });
   });
 
   test('the rules deciding an error status of the strict profile each have a decision', async () => {

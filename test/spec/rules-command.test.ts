@@ -49,6 +49,16 @@ describe('rules command', () => {
     }
   });
 
+  it('prints how each profile departs from a rule, and the declared profiles with their descriptions', async () => {
+    const out = await run([]);
+    expect(out).toMatch(/^AUTH-USER-MISSING-401 [\s\S]*?\n\s+gitlab-ci-8\.0: a missing user token answered 403 \([^)]*\); on listProjects: 403; on listOwnedProjects: 403;/m);
+    expect(out).toMatch(/^\s+gitlab-ci-8\.0: 404 \([^)]*\); on deleteRunner: 403 \(/m);
+    expect(out).toMatch(/^profile strict: The documented contract/m);
+    expect(out).toMatch(/^profile gitlab-ci-8\.0: How the original server/m);
+    const listing = JSON.parse(await run(['--json'])) as RulesListing;
+    expect(Object.keys(listing.profiles)).toEqual(['strict', 'gitlab-ci-8.0']);
+  });
+
   it('formatRules marks a rule no operation uses', () => {
     const listing = rulesListing(description);
     listing.rules[0] = { ...listing.rules[0], appliesTo: [] };

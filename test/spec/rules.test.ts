@@ -1,6 +1,6 @@
 // The rule catalog (spec/rules.yaml) against the operations' x-conformance.rules, x-auth and responses.
 import { loadDescription, operationLabel } from '../../src/spec/load';
-import { lintAuth, lintCatalog, lintStatuses, reachableStatuses, STATUS_FAMILIES } from '../../src/spec/lint';
+import { lintAuth, lintCatalog, lintProfiles, lintStatuses, reachableStatuses, STATUS_FAMILIES } from '../../src/spec/lint';
 import type { ApiDescription, Rule } from '../../src/spec/types';
 import { readInventory } from './helpers';
 
@@ -23,6 +23,11 @@ describe('the rule catalog', () => {
       expect(r.source.page && r.source.section && r.source.quote).toBeTruthy();
       expect(description.operations.some((op) => op.rules.includes(r.id))).toBe(true);
     }
+  });
+
+  it('its profiles are declared, and every departure of a rule from strict is well-formed and departs (lintProfiles)', () => {
+    expect(lintProfiles(description)).toEqual([]);
+    expect(Object.keys(description.catalog.profiles)).toEqual(['strict', 'gitlab-ci-8.0']);
   });
 
   it('every rule ID an operation names is in the catalog', () => {

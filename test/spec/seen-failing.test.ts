@@ -2,6 +2,7 @@
 // reported, so a green run on the real spec means something.
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { lintDescription } from '../../src/spec/lint';
+import type { RuleCatalog } from '../../src/spec/types';
 import { mutated, rawOperation, rawRules, readInventory } from './helpers';
 
 const inventory = readInventory();
@@ -207,6 +208,30 @@ describe('lintDescription', () => {
       });
       expect(problems).toContainEqual('POST /projects/{id}/webhooks: described but not in the docs inventory');
       expect(problems).toContainEqual(expect.stringMatching(/GET \/projects\/owned: documented .* but missing from the description/));
+    });
+  });
+
+  describe('profile data broken', () => {
+    const ruleOf = (catalog: RuleCatalog, id: string) => catalog.rules.find((r) => r.id === id)!;
+    const problemsOfProfiles = async (mutate: (catalog: RuleCatalog) => void) => problemsAfter(({ catalog }) => mutate(catalog));
+
+    it.each<[string, (catalog: RuleCatalog) => void, RegExp]>([
+      ['a profile no declaration names', (c) => void (ruleOf(c, 'CONFLICT-409').profiles = { 'gitlab-ci-7.0': { status: 400, note: 'x' } }), /rule CONFLICT-409, profile gitlab-ci-7.0: not a declared compatibility profile \(declared: gitlab-ci-8.0\)/],
+      ['strict undeclared', (c) => void delete c.profiles.strict, /profiles: the strict profile is not declared/],
+      ['a declaration without a description', (c) => void (c.profiles['gitlab-ci-8.0'] = { description: ' ' }), /profiles: gitlab-ci-8.0 has no description/],
+      ['an unknown key', (c) => void Object.assign(ruleOf(c, 'AUTH-USER-MISSING-401').profiles!['gitlab-ci-8.0'], { statsu: 403 }), /rule AUTH-USER-MISSING-401, profile gitlab-ci-8.0: unknown key statsu/],
+      ['a skip without a reason', (c) => void (ruleOf(c, 'AUTH-USER-MISSING-401').profiles = { 'gitlab-ci-8.0': { skip: true } }), /rule AUTH-USER-MISSING-401, profile gitlab-ci-8.0: a skip without a reason \(note\)/],
+      ['an operation that does not carry the rule', (c) => void (ruleOf(c, 'AUTH-USER-FORBIDDEN-403').profiles!['gitlab-ci-8.0'].operations!.listRunners = { status: 401 }), /operation listRunners does not exist or does not carry the rule/],
+      ['an operation that does not exist', (c) => void (ruleOf(c, 'DELETE-IDEMPOTENT-REPEAT').profiles!['gitlab-ci-8.0'].operations!.deleteRunnerz = { status: 403 }), /operation deleteRunnerz does not exist or does not carry the rule/],
+      ['an override that expects what strict does', (c) => void (ruleOf(c, 'AUTH-USER-FORBIDDEN-403').profiles!['gitlab-ci-8.0'].operations!.createProject = { status: 403 }), /AUTH-USER-FORBIDDEN-403, profile gitlab-ci-8.0: on createProject it expects 403, as strict does/],
+      ['a rule-level status strict already expects somewhere', (c) => void (ruleOf(c, 'AUTH-BEFORE-EXISTENCE').profiles = { 'gitlab-ci-8.0': { status: 403, note: 'x' } }), /AUTH-BEFORE-EXISTENCE, profile gitlab-ci-8.0: on updateBuild it expects 403, as strict does/],
+      ['a succeeds where strict expects the success', (c) => void (ruleOf(c, 'GET-200').profiles = { 'gitlab-ci-8.0': { succeeds: true, note: 'x' } }), /GET-200, profile gitlab-ci-8.0: on listProjects it expects 200, as strict does/],
+      ['two departures in one entry', (c) => void (ruleOf(c, 'CONFLICT-409').profiles!['gitlab-ci-8.0'].variants!.name = { status: 400, succeeds: true }), /variant name: status and succeeds together; one departure per entry/],
+      ['an entry without a departure', (c) => void (ruleOf(c, 'UNPROCESSABLE-422').profiles!['gitlab-ci-8.0'].operations!.updateBuild = { note: 'x' }), /operation updateBuild: no departure \(status, succeeds or skip\)/],
+      ['a status that is no HTTP status', (c) => void (ruleOf(c, 'AUTH-USER-MISSING-401').profiles = { 'gitlab-ci-8.0': { status: 4030, note: 'x' } }), /status 4030 is not an HTTP status/],
+      ['profile data on a rule that follows others', (c) => void (ruleOf(c, 'RESPONSE-SCHEMA').profiles = { 'gitlab-ci-8.0': { skip: true, note: 'x' } }), /a response-schema rule follows the statuses of other rules and takes no profile data/],
+    ])('%s', async (_what, mutate, expected) => {
+      expect(await problemsOfProfiles(mutate)).toContainEqual(expect.stringMatching(expected));
     });
   });
 });

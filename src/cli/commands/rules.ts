@@ -1,7 +1,7 @@
 // `gitlab-ci-conformance rules`: every rule of spec/rules.yaml with the doc sentence it derives from and
 // the operations it applies to (from x-conformance.rules of spec/gitlab-ci-v1.openapi.yaml).
 import type { Command } from 'commander';
-import type { ApiDescription, Rule, RuleCatalog } from '../../spec/types';
+import type { ApiDescription, ProfileDeparture, ProfileOverride, Rule, RuleCatalog } from '../../spec/types';
 
 /** A rule of the catalog with the operations ("METHOD /path") that list it. */
 export type RuleWithOperations = Rule & { appliesTo: string[] };
@@ -9,6 +9,7 @@ export type RuleWithOperations = Rule & { appliesTo: string[] };
 export interface RulesListing {
   version: RuleCatalog['version'];
   sources: RuleCatalog['sources'];
+  profiles: RuleCatalog['profiles'];
   rules: RuleWithOperations[];
 }
 
@@ -18,8 +19,8 @@ export function rulesListing(description: ApiDescription): RulesListing {
   for (const op of description.operations) {
     for (const id of op.rules) appliesTo.set(id, [...(appliesTo.get(id) ?? []), `${op.method} ${op.path}`]);
   }
-  const { version, sources, rules } = description.catalog;
-  return { version, sources, rules: rules.map((r) => ({ ...r, appliesTo: appliesTo.get(r.id) ?? [] })) };
+  const { version, sources, profiles, rules } = description.catalog;
+  return { version, sources, profiles, rules: rules.map((r) => ({ ...r, appliesTo: appliesTo.get(r.id) ?? [] })) };
 }
 
 /** Readable text: one block per rule (ID, family, title, operations, source, quote). */
@@ -37,10 +38,23 @@ export function formatRules(listing: RulesListing): string {
     const file = listing.sources?.[rule.source.page];
     lines.push(`${indent}source:     ${rule.source.page}, section "${rule.source.section}"${file ? ` (${file})` : ''}`);
     lines.push(`${indent}quote:      "${rule.source.quote}"`);
+    for (const [profile, entry] of Object.entries(rule.profiles ?? {})) lines.push(`${indent}${profile}: ${departureText(entry)}`);
     lines.push('');
   }
   lines.push(`${listing.rules.length} rules`);
+  for (const [name, { description }] of Object.entries(listing.profiles ?? {})) lines.push(`profile ${name}: ${description.trim()}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** How a profile departs from a rule, in one line: "403", "per operation: updateProject 401, ...", with the note. */
+function departureText(entry: ProfileOverride): string {
+  const one = (d: ProfileDeparture) => `${d.skip ? 'not judged' : d.succeeds ? 'succeeds' : String(d.status)}${d.note ? ` (${d.note})` : ''}`;
+  const own = entry.status || entry.succeeds || entry.skip ? [one(entry)] : entry.note ? [entry.note] : [];
+  return [
+    ...own,
+    ...Object.entries(entry.operations ?? {}).map(([op, d]) => `on ${op}: ${one(d)}`),
+    ...Object.entries(entry.variants ?? {}).map(([variant, d]) => `${variant}: ${one(d)}`),
+  ].join('; ');
 }
 
 export function registerRulesCommand(program: Command): void {

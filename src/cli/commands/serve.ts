@@ -1,7 +1,8 @@
-// `serve [--port N] [--gitlab-port N] [--registration-token T] [--json]`: the reference GitLab CI v1 server
-// with the fake GitLab identity service, until SIGINT/SIGTERM.
+// `serve [--port N] [--gitlab-port N] [--registration-token T] [--behave PROFILE] [--json]`: the reference
+// GitLab CI v1 server with the fake GitLab identity service, until SIGINT/SIGTERM.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors';
+import { knownProfile } from '../../config/run-config';
 
 /** A TCP port option: an integer 0..65535 (0: any free port); UsageError naming the option otherwise. */
 export function parsePort(value: string | undefined, option: string): number {
@@ -30,6 +31,7 @@ interface ServeOptions {
   port?: string;
   gitlabPort?: string;
   registrationToken?: string;
+  behave?: string;
   json?: boolean;
 }
 
@@ -40,6 +42,7 @@ export function serveCommand(program: Command): void {
     .option('--port <n>', 'port of the reference server (0: any free port)', '0')
     .option('--gitlab-port <n>', 'port of the fake GitLab (0: any free port)', '0')
     .option('--registration-token <token>', 'the runners registration token (default: random)')
+    .option('--behave <profile>', 'answer as a profile of spec/rules.yaml says the original server did, e.g. gitlab-ci-8.0 (default: strict)')
     .option('--json', 'print one JSON line {url, gitlabUrl, registrationToken, users} once listening')
     .action(async (options: ServeOptions) => {
       const port = parsePort(options.port, '--port');
@@ -47,12 +50,13 @@ export function serveCommand(program: Command): void {
       if (options.registrationToken !== undefined && options.registrationToken.trim() === '') {
         throw new UsageError('--registration-token must not be empty');
       }
+      const behave = options.behave === undefined ? undefined : knownProfile(options.behave, '--behave');
       const { startReferenceStack } = await import('../../server');
       const { CannotRunError } = await import('../../errors');
       const signal = untilSignal();
       let stack: Awaited<ReturnType<typeof startReferenceStack>>;
       try {
-        stack = await startReferenceStack({ port, gitlabPort, registrationToken: options.registrationToken });
+        stack = await startReferenceStack({ port, gitlabPort, registrationToken: options.registrationToken, behave });
       } catch (error) {
         throw new CannotRunError(`cannot start the servers: ${(error as Error).message}`);
       }
@@ -62,7 +66,7 @@ export function serveCommand(program: Command): void {
       } else {
         process.stdout.write(
           [
-            `GitLab CI v1 reference server: ${url}/api/v1`,
+            `GitLab CI v1 reference server: ${url}/api/v1${behave ? ` (behaving as ${behave})` : ''}`,
             `Fake GitLab (API v3):          ${gitlabUrl}/api/v3`,
             `Runners registration token:    ${registrationToken}`,
             `GitLab users (private tokens): maintainer ${users.maintainer}, developer ${users.developer}, outsider ${users.outsider}`,

@@ -5,7 +5,8 @@ export type DomainErrorKind =
   | 'registration-token-refused'
   | 'runner-token-refused'
   | 'not-found' // no such resource, or not visible to the caller (404)
-  | 'conflict' // a conflicting resource exists (409)
+  | 'name-taken' // another project has the name (409)
+  | 'gitlab-project-taken' // the GitLab project already has a CI project (409)
   | 'unprocessable'; // well-formed but invalid values (422)
 
 /** The CI credentials the domain checks (Authentication #2 to #4). */
@@ -24,5 +25,5 @@ export class DomainError extends Error {
 export const invalid = (message: string): DomainError => new DomainError('invalid', message);
 export const forbidden = (credential: CiCredential): DomainError => new DomainError(`${credential}-token-refused`, `this ${credential} token is not accepted`);
 export const notFound = (message = 'Not Found'): DomainError => new DomainError('not-found', message);
-export const conflict = (message: string): DomainError => new DomainError('conflict', message);
+export const conflict = (kind: 'name-taken' | 'gitlab-project-taken', message: string): DomainError => new DomainError(kind, message);
 export const unprocessable = (message: string): DomainError => new DomainError('unprocessable', message);

@@ -42,12 +42,14 @@ function userToken(req: RouteRequest): string | undefined {
 /**
  * The user whose private token came with the request, with the url of the trusted GitLab.
  * 401 when the token is missing, the url is missing or not the trusted GitLab, or GitLab does not know the token.
+ * A profile may let any url through (GitLab CI 8.0 ignored it): the token is then asked of the trusted GitLab.
  */
 export async function authenticateUser(ctx: ServerContext, req: RouteRequest): Promise<UserSession> {
   const token = userToken(req);
   if (!token) throw refuse('userTokenMissing');
   const url = req.query.url;
-  if (typeof url !== 'string' || normaliseGitlabUrl(url) !== ctx.gitlabUrl) throw refuse('gitlabUrlUntrusted');
+  const trusted = typeof url === 'string' && normaliseGitlabUrl(url) === ctx.gitlabUrl;
+  if (!trusted && ctx.behaviour.refuses('gitlabUrlUntrusted', req.operationId)) throw refuse('gitlabUrlUntrusted');
   const user = await ctx.identity.user(token);
   if (!user) throw refuse('userTokenUnknown');
   return { token, user };
@@ -76,11 +78,20 @@ interface ProjectToken extends CiToken {
  */
 export const CI_CREDENTIALS = {
   /** Authentication #2: the token of the CI project named by project_id. */
-  project: { as: 'project', check: (ctx: ServerContext, c: ProjectToken): Project => ctx.store.authenticateProject(c.projectId, c.token) },
+  project: {
+    as: 'project',
+    check: (ctx: ServerContext, c: ProjectToken): Project => {
+      if (!ctx.store.getProject(c.projectId)) throw refuse('projectUnknownToToken');
+      return ctx.store.authenticateProject(c.projectId, c.token);
+    },
+  },
   /** Authentication #2 where project_id is a GitLab id (POST /forks: the source project). */
   'project-of-gitlab-id': {
     as: 'source',
-    check: (ctx: ServerContext, c: ProjectToken): Project => ctx.store.authenticateProjectByGitlabId(c.projectId, c.token),
+    check: (ctx: ServerContext, c: ProjectToken): Project => {
+      if (!ctx.store.projectsForGitlabIds(new Set([c.projectId])).length) throw refuse('projectUnknownToToken');
+      return ctx.store.authenticateProjectByGitlabId(c.projectId, c.token);
+    },
   },
   /** Authentication #3: the runners registration token (a shared runner), or a project token (a runner specific to it). */
   registration: { as: 'grant', check: (ctx: ServerContext, c: CiToken): RunnerGrant => ctx.store.authenticateRegistration(c.token) },

@@ -1,7 +1,8 @@
 // Where the reference server decides a status other than a plain success: every such decision is named
-// here with the rules of spec/rules.yaml it implements, and code raises it by name (`throw refuse(...)`).
-// Its status is looked up in one place (statusOf), which is where a compatibility behaviour (a profile of
-// rules.yaml, e.g. GitLab CI 8.0 answering 403 where the docs say 401) would answer another.
+// here with the rules of spec/rules.yaml it implements (and the case variant, where a rule's cases are
+// decided apart), and code raises it by name (`throw refuse(...)`). Its status is looked up in one place,
+// the server's behaviour (./behaviour.ts): strict, or a profile of rules.yaml (GitLab CI 8.0 answering 403
+// where the docs say 401) answering another.
 import { DomainError, type DomainErrorKind } from '../domain';
 import { IdentityUnavailableError } from '../identity';
 import { BodyTooLargeError } from './body';
@@ -11,22 +12,27 @@ export interface Decision {
   status: number;
   /** The rules (spec/rules.yaml) that decide this status; empty for the HTTP layer's own answers. */
   rules: readonly string[];
+  /** The case variant of the rules this decision is (absent: the rules' plain case). */
+  variant?: string;
 }
 
 export const DECISIONS = {
   // ---- credentials, checked before anything is looked up (AUTH-BEFORE-EXISTENCE) -----------------
   userTokenMissing: { status: 401, rules: ['AUTH-USER-MISSING-401'] },
-  userTokenUnknown: { status: 401, rules: ['AUTH-USER-INVALID-401', 'AUTH-USER-WRONG-KIND-401'] },
+  userTokenUnknown: { status: 401, rules: ['AUTH-USER-INVALID-401', 'AUTH-USER-WRONG-KIND-401', 'AUTH-BEFORE-EXISTENCE'] },
   gitlabUrlUntrusted: { status: 401, rules: ['AUTH-USER-UNTRUSTED-URL-401'] },
   userMayNotManage: { status: 403, rules: ['AUTH-USER-FORBIDDEN-403'] },
   userHasNoAccess: { status: 403, rules: ['AUTH-USER-NO-ACCESS'] },
   projectTokenRefused: { status: 403, rules: ['AUTH-PROJECT-INVALID-403', 'AUTH-PROJECT-OTHER-PROJECT-403', 'AUTH-PROJECT-WRONG-KIND-403'] },
+  /** A project token with a project id that names no project: the token does not authorise it either. */
+  projectUnknownToToken: { status: 403, rules: ['AUTH-PROJECT-OTHER-PROJECT-403'], variant: 'unknown-project' },
   registrationTokenRefused: { status: 403, rules: ['AUTH-REGISTRATION-INVALID-403', 'AUTH-REGISTRATION-WRONG-KIND-403'] },
-  runnerTokenRefused: { status: 403, rules: ['AUTH-RUNNER-INVALID-403', 'AUTH-RUNNER-DELETED-403', 'AUTH-RUNNER-WRONG-KIND-403'] },
+  runnerTokenRefused: { status: 403, rules: ['AUTH-RUNNER-INVALID-403', 'AUTH-RUNNER-DELETED-403', 'AUTH-RUNNER-WRONG-KIND-403', 'AUTH-BEFORE-EXISTENCE'] },
   // ---- input -------------------------------------------------------------------------------------------
   attributeMissing: { status: 400, rules: ['MISSING-ATTRIBUTE-400'] },
   inputMalformed: { status: 400, rules: ['MALFORMED-INPUT-400', 'HOSTILE-INPUT-REJECTED'] },
-  conflict: { status: 409, rules: ['CONFLICT-409'] },
+  nameTaken: { status: 409, rules: ['CONFLICT-409'], variant: 'name' },
+  gitlabProjectTaken: { status: 409, rules: ['CONFLICT-409'], variant: 'gitlab_id' },
   unprocessable: { status: 422, rules: ['UNPROCESSABLE-422'] },
   /** POST /forks documents 201, 400, 401 and 403 only: a fork that conflicts or is invalid is a bad request. */
   forkRefused: { status: 400, rules: [] },
@@ -74,29 +80,35 @@ export class Refusal extends Error {
 export const refuse = (decision: DecisionName, detail?: string): Refusal => new Refusal(decision, detail);
 export const notGiven = (name: string): Refusal => refuse('attributeMissing', `"${name}" not given`);
 
-/** The status a decision answers (the strict contract's). */
-function statusOf(decision: DecisionName): number {
-  return DECISIONS[decision].status;
+/** The status a decision answers on the operation being served (the server's behaviour decides it). */
+export type StatusOf = (decision: DecisionName) => number;
+
+/** A success whose status a rule decides (e.g. the 200 of an idempotent DELETE with nothing to delete); see settled. */
+export function decided(decision: DecisionName, body: unknown): Reply {
+  return { status: DECISIONS[decision].status, body, decision };
 }
 
-/** A success whose status a rule decides (e.g. the 200 of an idempotent DELETE with nothing to delete). */
-export function decided(decision: DecisionName, body: unknown): Reply {
-  return { status: statusOf(decision), body, decision };
+/** A reply with the status its decision answers under the server's behaviour; an error status gets an error's body. */
+export function settled(reply: Reply, statusOf: StatusOf): Reply {
+  if (!reply.decision) return reply;
+  const status = statusOf(reply.decision);
+  if (status === reply.status) return reply;
+  return { ...reply, status, body: status >= 400 ? { message: messageFor(status, undefined) } : reply.body };
 }
 
 /** The message of an error body: the status first, as GitLab CI wrote it ({"message": "404 Not Found"}). */
 function messageFor(status: number, detail: string | undefined): string {
   switch (status) {
     case 400:
-      return `400 (Bad request) ${detail}`;
+      return `400 (Bad request)${detail ? ` ${detail}` : ''}`;
     case 404:
       return `404 ${detail ?? 'Not Found'}`;
     case 409:
-      return `409 Conflict: ${detail}`;
+      return `409 Conflict${detail ? `: ${detail}` : ''}`;
     case 422:
-      return `422 Unprocessable: ${detail}`;
+      return `422 Unprocessable${detail ? `: ${detail}` : ''}`;
     case 503:
-      return `503 Service Unavailable: ${detail}`;
+      return `503 Service Unavailable${detail ? `: ${detail}` : ''}`;
     default:
       return `${status} ${STATUS_TEXT[status] ?? 'Error'}`;
   }
@@ -111,7 +123,7 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /** The answer to a failed request: {"message": "..."} with the status of its decision. */
-export function replyOf(error: unknown): Reply {
+export function replyOf(error: unknown, statusOf: StatusOf): Reply {
   const refusal = asRefusal(error);
   const status = statusOf(refusal.decision);
   return { status, body: { message: messageFor(status, refusal.detail) }, headers: refusal.headers, decision: refusal.decision };
@@ -132,6 +144,7 @@ const FROM_DOMAIN: Record<DomainErrorKind, DecisionName> = {
   'registration-token-refused': 'registrationTokenRefused',
   'runner-token-refused': 'runnerTokenRefused',
   'not-found': 'resourceUnknown',
-  conflict: 'conflict',
+  'name-taken': 'nameTaken',
+  'gitlab-project-taken': 'gitlabProjectTaken',
   unprocessable: 'unprocessable',
 };

@@ -17,6 +17,8 @@ import { CI_CREDENTIALS, authenticateUser, requireRight, type CiCredentialKind, 
 import { refuse, type Reply } from './errors';
 
 export interface RouteRequest {
+  /** The operation the route serves (a profile may answer it apart from others). */
+  operationId: string;
   method: string;
   /** The path relative to /api/v1, without the .json suffix, e.g. /projects/12. */
   path: string;

@@ -7,7 +7,8 @@ import { CiStore, randomToken, type IdGenerator, type TokenGenerator } from '../
 import { GitlabIdentityClient, type IdentityProvider } from '../identity';
 import { parseBody, parseUrlEncoded, readBody } from './body';
 import { normaliseGitlabUrl } from './credentials';
-import { Refusal, refuse, replyOf, type Reply } from './errors';
+import { behaviourOf, STRICT_BEHAVIOUR } from './behaviour';
+import { Refusal, refuse, replyOf, settled, type DecisionName, type Reply } from './errors';
 import type { RouteRequest } from './route';
 import { ROUTES } from './routes';
 import { requestTarget } from '../../http/request-target';
@@ -26,6 +27,8 @@ export interface ReferenceServerOptions {
   log?: (line: string) => void;
   /** Replaces the GitLab API client (tests). */
   identity?: IdentityProvider;
+  /** Answer as this profile of spec/rules.yaml says the original server did (default: strict). */
+  behave?: string;
 }
 
 export interface ReferenceServer {
@@ -54,6 +57,7 @@ function createContext(options: ReferenceServerOptions): ServerContext {
     store: new CiStore({ registrationToken, ids: options.ids, tokens: options.tokens }),
     identity: options.identity ?? new GitlabIdentityClient(gitlabUrl),
     gitlabUrl,
+    behaviour: options.behave === undefined || options.behave === STRICT_BEHAVIOUR.profile ? STRICT_BEHAVIOUR : behaviourOf(options.behave),
   };
 }
 
@@ -62,6 +66,7 @@ async function routeRequest(req: http.IncomingMessage, url: URL, match: Extract<
   const parsed = parseBody(await readBody(req), req.headers['content-type']);
   const query = parseUrlEncoded(url.search.slice(1));
   return {
+    operationId: match.route.operationId,
     method: req.method ?? 'GET',
     path: match.path,
     pathParams: match.pathParams,
@@ -77,16 +82,19 @@ async function routeRequest(req: http.IncomingMessage, url: URL, match: Extract<
 /** Answers one request; a failure becomes the reply of its decision (a 5xx is logged, but for GitLab being unreachable). */
 async function answer(context: ServerContext, router: Router, req: http.IncomingMessage, log: (line: string) => void): Promise<Reply> {
   const url = requestTarget(req.url ?? '/');
+  let operationId: string | undefined;
+  const statusOf = (decision: DecisionName) => context.behaviour.statusOf(decision, operationId);
   try {
     if (!url) throw refuse('requestUnreadable', 'unreadable request target');
     const match = router.match(req.method ?? 'GET', apiPath(url.pathname));
     // Unknown path or undocumented method: decided by the path alone, before any credential.
     if (match.kind === 'not-found') throw refuse('pathUnknown');
     if (match.kind === 'method-not-allowed') throw new Refusal('methodNotAllowed', undefined, { Allow: match.allow.join(', ') });
-    return await match.route.run(context, await routeRequest(req, url, match));
+    operationId = match.route.operationId;
+    return settled(await match.route.run(context, await routeRequest(req, url, match)), statusOf);
   } catch (error) {
     req.resume();
-    const reply = replyOf(error);
+    const reply = replyOf(error, statusOf);
     if (reply.decision === 'serverError') log(`reference server: ${req.method} ${url?.pathname}: ${(error as Error)?.stack ?? String(error)}`);
     return reply;
   }

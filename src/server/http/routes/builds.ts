@@ -34,6 +34,6 @@ export const buildRoutes: Route[] = [
       optionalObject(params, 'info');
       return read;
     },
-    handle: ({ ctx, runner, build, input }) => ({ status: 200, body: buildView(ctx.store.updateBuild(runner, build.id, input)) }),
+    handle: ({ ctx, runner, build, input }) => ({ status: 200, body: buildView(ctx.store.updateBuild(runner, build.id, input, ctx.behaviour.leniency('updateBuild'))) }),
   }),
 ];

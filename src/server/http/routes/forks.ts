@@ -1,5 +1,5 @@
 // Forks API (user token in the query + the source CI project's token): the CI project of a GitLab fork.
-import { DomainError, type ProjectInput } from '../../domain';
+import { DomainError, type DomainErrorKind, type ProjectInput } from '../../domain';
 import type { Params } from '../body';
 import { requireRight } from '../credentials';
 import { notGiven, refuse } from '../errors';
@@ -8,6 +8,9 @@ import { defineRoute, type Route } from '../route';
 import { projectView } from '../views';
 
 const FORK_FIELDS = ['id', 'name_with_namespace', 'path_with_namespace', 'default_branch', 'ssh_url_to_repo'];
+
+/** What the domain refuses of a new project that POST /forks, documenting no 409 or 422, answers 400 to. */
+const FORK_REFUSALS: DomainErrorKind[] = ['name-taken', 'gitlab-project-taken', 'unprocessable'];
 
 /** The fork as GitLab describes it in `data` -> the new CI project; 400 for what is missing or malformed. */
 function readFork(data: Params, sourceDefaultRef: string): ProjectInput {
@@ -45,7 +48,7 @@ export const forkRoutes: Route[] = [
       try {
         return { status: 201, body: projectView(ctx, ctx.store.createProject(fork)) };
       } catch (error) {
-        if (error instanceof DomainError && (error.kind === 'conflict' || error.kind === 'unprocessable')) throw refuse('forkRefused', error.message);
+        if (error instanceof DomainError && FORK_REFUSALS.includes(error.kind)) throw refuse('forkRefused', error.message);
         throw error;
       }
     },

@@ -58,7 +58,7 @@ export const projectRoutes: Route[] = [
     input: newProject,
     async handle({ ctx, session, input }) {
       await requireRight(ctx, session, 'manage', input.gitlabId);
-      return { status: 201, body: projectView(ctx, ctx.store.createProject(input)) };
+      return { status: 201, body: projectView(ctx, ctx.store.createProject(input, ctx.behaviour.leniency('createProject'))) };
     },
   }),
   defineRoute({
@@ -82,7 +82,7 @@ export const projectRoutes: Route[] = [
     async handle({ ctx, session, project, input }) {
       // Moving the CI project to another GitLab project needs the right to manage that one too.
       if (input.gitlabId !== undefined && input.gitlabId !== project.gitlabId) await requireRight(ctx, session, 'manage', input.gitlabId);
-      return { status: 200, body: projectView(ctx, ctx.store.updateProject(project.id, input)) };
+      return { status: 200, body: projectView(ctx, ctx.store.updateProject(project.id, input, ctx.behaviour.leniency('updateProject'))) };
     },
   }),
   defineRoute({

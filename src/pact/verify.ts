@@ -67,7 +67,7 @@ export interface VerifyPactsOptions {
   /** Where the pacts are; default contracts/pacts. */
   pactDir?: string;
   /** The run's ledger, when the verification is part of a run: what the states create is also removed by the run's sweep. */
-  ledger?: Pick<Ledger, 'created' | 'removed'>;
+  ledger?: Pick<Ledger, 'created' | 'removed' | 'unanswered' | 'removalUnanswered'>;
   /** Only the pacts of these consumers. */
   consumers?: string[];
   /** Only these interactions (by consumer and description): the others are neither run nor reported. */
@@ -153,11 +153,16 @@ async function replay(
   const session = await StateSession.start(config, options, redactor, replays);
   const recorder = await startProxy({
     target: config.target,
-    rewriteRequest: (req) => void replays.received(req),
-    rewrite: (req, res) => {
+    exchange: async (req, send) => {
+      replays.received(req);
+      const res = await send(req).catch((error: unknown) => {
+        session.unanswered(req, error);
+        throw error;
+      });
       replays.answered(req, res);
       session.record(req, res);
       options.onReplayed?.();
+      return res;
     },
   });
   const stateServer = await startStateServer(session);
@@ -356,7 +361,13 @@ class StateSession {
     const body = jsonOf(response);
     for (const token of tokensIn(body)) this.redactor.add(token);
     if (!this.current) return;
-    this.fixtures.record({ method: request.method, path: request.path.replace(/^\/api\/v1/, '') }, { status: response.status, body }, this.current.scope);
+    this.fixtures.record(creationOf(request), { status: response.status, body }, this.current.scope);
+  }
+
+  /** Notes a replayed creation the target did not answer: it may have made it all the same. */
+  unanswered(request: ProxiedRequest, error: unknown): void {
+    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') return; // it never reached the target
+    this.fixtures.unanswered(creationOf(request), `got no answer: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   /** Removes whatever is left (an interrupted verification); answers every removal that failed. */
@@ -365,6 +376,11 @@ class StateSession {
     this.current = undefined;
     return this.failures;
   }
+}
+
+/** A replayed request, as the fixtures judge creations: its path below /api/v1 and its body bytes. */
+function creationOf(request: ProxiedRequest) {
+  return { method: request.method, path: request.path.replace(/^\/api\/v1/, ''), rawBody: request.body };
 }
 
 async function removeWhatItCreated(interaction: Interaction): Promise<string[]> {

@@ -6,11 +6,12 @@
 // recorded, and how it is removed, is decided in one place: ./resources.ts.
 import crypto from 'node:crypto';
 import { ApiError, DashboardClient, GitlabClient, RunnerClient, type BuildState, type PushData, type RunnerClientOptions, type UserCredentials } from '../clients';
+import { TransportError } from '../http/client';
 import type { ApiRequest, ApiResponse, Transport } from '../http/types';
 import { claiming, mayBeTaken, type GitlabIdPool } from './gitlab-id-pool';
 import type { Ledger } from './ledger';
 import type { Naming } from './naming';
-import { recogniseCreation, REMOVAL_ORDER, removeResource, resourceKey, whyNotRemoved, type Holdings, type Removal, type Resource } from './resources';
+import { recogniseCreation, removalMayHaveHappened, REMOVAL_ORDER, removeResource, resourceKey, unansweredCreation, whyNotRemoved, type Holdings, type Removal, type Resource } from './resources';
 
 export interface ProjectHandle {
   id: number;
@@ -47,8 +48,11 @@ export interface FixturesOptions {
   /** How the runner client talks (default: like the real runners, paths with .json). */
   runner?: RunnerClientOptions;
   /** The run's ledger: what is recorded is also removed by the run's sweep. */
-  ledger?: Pick<Ledger, 'created' | 'removed'>;
+  ledger?: Pick<Ledger, 'created' | 'removed' | 'unanswered' | 'removalUnanswered'>;
 }
+
+/** What of a request tells whether it creates something, and what it named it. */
+type CreationRequest = Pick<ApiRequest, 'method' | 'path' | 'body' | 'rawBody'>;
 
 /** Something that could not be removed, and why (no secret in it). */
 export interface Leftover {
@@ -84,19 +88,32 @@ export class Fixtures implements Holdings {
    * Records into `scope` whatever a request created, whether or not the caller expected it to (a broken
    * server may create a project on a request it should have refused): it must be removed all the same.
    */
-  record(request: Pick<ApiRequest, 'method' | 'path'>, response: Pick<ApiResponse, 'status' | 'body'>, scope: Scope): void {
+  record(request: CreationRequest, response: Pick<ApiResponse, 'status' | 'body'>, scope: Scope): void {
     const resource = recogniseCreation(request, response, this);
-    if (!resource) return;
+    if (!resource) {
+      // A creation answered 2xx without saying what it made (an empty or partial body): it may exist all the same.
+      if (response.status >= 200 && response.status < 300) this.unanswered(request, `answered ${response.status} without what it created`);
+      return;
+    }
     this.options.ledger?.created(resource);
     this.live.set(resourceKey(resource), resource);
     scope.add(resource);
   }
 
-  /** `api`, recording into `scope` every creation its answers show. */
+  /** Notes a creation request that got no usable answer: what it made, if anything, is looked for by name at the end. */
+  unanswered(request: CreationRequest, why: string): void {
+    const creation = unansweredCreation(request, why);
+    if (creation) this.options.ledger?.unanswered(creation);
+  }
+
+  /** `api`, recording into `scope` every creation its answers show, and noting creations that got no answer. */
   recording(api: Transport, scope: Scope): Transport {
     return {
       send: async (request) => {
-        const response = await api.send(request);
+        const response = await api.send(request).catch((error: unknown) => {
+          if (error instanceof TransportError && error.mayHaveArrived) this.unanswered(request, `got no answer: ${error.reason}`);
+          throw error;
+        });
         this.record(request, response, scope);
         return response;
       },
@@ -177,6 +194,8 @@ export class Fixtures implements Holdings {
       this.live.delete(key);
       this.options.ledger?.removed(resource);
       if (resource.kind === 'project' && resource.gitlabId !== undefined) this.releaseGitlabId(resource.gitlabId);
+    } else if (removalMayHaveHappened(removal)) {
+      this.options.ledger?.removalUnanswered(resource);
     }
     return removal;
   }

@@ -75,6 +75,9 @@ export async function runSuites(config: RunConfig, suites: string[], events: Sui
   }
 }
 
+/** How the reason of a case Jest gave up on begins (it may still be running, with a request in flight). */
+export const GAVE_UP = 'the check did not finish within';
+
 /**
  * The tests Jest failed that recorded no result of their own (a Jest timeout, a suite that failed to
  * load): they count as failures, never as silently missing.
@@ -95,7 +98,7 @@ function unrecordedChecks(suite: string, file: TestResult, caseTimeoutMs: number
       suite,
       title: assertion.title.replace(/^\[[^\]]+\]\s*/, ''),
       status: 'failed',
-      reason: `the check did not finish within ${caseTimeoutMs} ms`,
+      reason: `${GAVE_UP} ${caseTimeoutMs} ms`,
     });
   }
   return unrecorded;

@@ -20,7 +20,7 @@ import { userAuth, type UserCredentials } from '../clients';
 import { TOOL } from '../tool';
 import { HANDOFF_VARIABLE, writePlan, type Handoff } from './handoff';
 import { shareRun, verifyContracts } from './contracts';
-import { runSuites, type SuiteEvents } from './jest';
+import { GAVE_UP, runSuites, type SuiteEvents } from './jest';
 import { PACT_UNIT, runPlan, type PlannedCheck } from './plan';
 import { requireReady } from './preflight';
 import { Progress } from './progress';
@@ -153,6 +153,7 @@ async function runChecksSafely({ config, handoff, planned, ledger, stopFile, red
   const share = shareRun(config, handoff.config.gitlabProjectIds, interactions.size);
   process.env[HANDOFF_VARIABLE] = JSON.stringify({ ...handoff, config: share.suites });
   process.env[STOP_FILE_VARIABLE] = stopFile;
+  let gaveUp = false;
   const record = (checks: CheckResult[]) => {
     for (const check of checks) appendResult(handoff.resultsFile, { ...check, reason: check.reason && redactor.text(check.reason) });
   };
@@ -160,6 +161,7 @@ async function runChecksSafely({ config, handoff, planned, ledger, stopFile, red
     fileStarted: (suite) => progress.started(suite),
     caseDone: (suite) => progress.advance(suite),
     fileDone: (suite, unrecorded) => {
+      gaveUp ||= unrecorded.some((check) => check.reason?.startsWith(GAVE_UP));
       record(unrecorded.map((check) => asPlanned(check, planned)));
       progress.ended(suite, readResults(handoff.resultsFile).filter((c) => c.suite === suite));
     },
@@ -187,9 +189,10 @@ async function runChecksSafely({ config, handoff, planned, ledger, stopFile, red
     });
   } finally {
     if (!fs.existsSync(stopFile)) record(neverRan(planned, readResults(handoff.resultsFile)));
-    // A case Jest gave up on (its timeout) may still run in the background: it sends nothing more, so
-    // nothing can be created after the ledger is read.
+    // A case Jest gave up on (its timeout) may still run in the background: it sends nothing more, and
+    // the answer to its request in flight (a creation, maybe) reaches the ledger before the sweep reads it.
     if (!fs.existsSync(stopFile)) fs.writeFileSync(stopFile, 'done');
+    if (gaveUp) await new Promise((resolve) => setTimeout(resolve, config.timeoutMs + IN_FLIGHT_MARGIN_MS));
     delete process.env[HANDOFF_VARIABLE];
     delete process.env[STOP_FILE_VARIABLE];
   }

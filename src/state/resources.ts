@@ -149,8 +149,10 @@ export function unansweredCreation(request: Pick<ApiRequest, 'method' | 'path' |
   if (request.method !== 'POST') return undefined;
   const path = request.path.replace(/\.json$/, '');
   const kind = REMOVAL_ORDER.find((k) => KINDS[k].sought?.creates(path));
-  if (!kind) return undefined;
-  const name = KINDS[kind].sought!.nameIn(fieldsOf(request));
+  const fields = fieldsOf(request);
+  // A body no server can read asks for nothing to be made.
+  if (!kind || !fields) return undefined;
+  const name = KINDS[kind].sought!.nameIn(fields);
   return { kind, name: typeof name === 'string' ? name : undefined, why };
 }
 
@@ -164,15 +166,16 @@ export function describeUnanswered(unanswered: readonly Unanswered[]): string[] 
   });
 }
 
-/** The fields of a request's body, sent as a value or as JSON or form text. */
-function fieldsOf(request: Pick<ApiRequest, 'body' | 'rawBody'>): Record<string, unknown> {
+/** The fields of a request's body, sent as a value or as JSON or form text; undefined for JSON that does not parse. */
+function fieldsOf(request: Pick<ApiRequest, 'body' | 'rawBody'>): Record<string, unknown> | undefined {
   if (request.rawBody === undefined) return request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
   const text = Buffer.from(request.rawBody).toString('utf8');
+  if (!/^\s*[[{]/.test(text)) return Object.fromEntries(new URLSearchParams(text));
   try {
     const json: unknown = JSON.parse(text);
     return json && typeof json === 'object' ? (json as Record<string, unknown>) : {};
   } catch {
-    return Object.fromEntries(new URLSearchParams(text));
+    return undefined;
   }
 }
 

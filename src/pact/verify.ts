@@ -434,7 +434,7 @@ class StateSession {
    * they are given back), then removes what it created; answers every removal that failed.
    */
   private async close(interaction: Interaction): Promise<string[]> {
-    if (interaction.refusedCreation) interaction.claim = await this.fixtures.refusalOn(interaction.scope.reservedGitlabIds);
+    if (interaction.refusedCreation) interaction.claim = await this.fixtures.claimRefusalOn(interaction.scope.reservedGitlabIds);
     const left: Leftover[] = await interaction.scope.close();
     return left.map(({ resource, why }) => `could not remove ${describeResource(resource)}: ${why}`);
   }

@@ -151,6 +151,8 @@ async function replay(
 ): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
   const replays = new ReplayRecorder(config.target, secretVariables(config));
   const session = await StateSession.start(config, options, redactor, replays);
+  /** Runs of the verifier so far (an interaction replayed again is not progress). */
+  let rounds = 0;
   const recorder = await startProxy({
     target: config.target,
     exchange: async (req, send) => {
@@ -161,7 +163,7 @@ async function replay(
       });
       replays.answered(req, res);
       session.record(req, res);
-      options.onReplayed?.();
+      if (rounds <= 1) options.onReplayed?.();
       return res;
     },
   });
@@ -174,7 +176,6 @@ async function replay(
     // Interactions whose replayed creation met a GitLab project another run took are replayed again,
     // with other ones, as the suites' cases are (the policy is claiming's).
     let todo = plans;
-    let rounds = 0;
     const urls = { providerBaseUrl: recorder.url, providerStatesSetupUrl: stateServer.url };
     await claiming(
       async () => {
@@ -425,7 +426,7 @@ class StateSession {
     const body = jsonOf(response);
     for (const token of tokensIn(body)) this.redactor.add(token);
     if (!this.current) return;
-    this.fixtures.record(creationOf(request), { status: response.status, body }, this.current.scope);
+    this.fixtures.record(sentOf(request), { status: response.status, body }, this.current.scope);
     if (request.method === 'POST' && mayBeTaken(response.status)) this.current.refusedCreation = true;
   }
 
@@ -439,10 +440,10 @@ class StateSession {
     return left.map(({ resource, why }) => `could not remove ${describeResource(resource)}: ${why}`);
   }
 
-  /** Notes a replayed creation the target did not answer: it may have made it all the same. */
+  /** Notes a replayed request the target did not answer: it may have made (or removed) something all the same. */
   unanswered(request: ProxiedRequest, error: unknown): void {
     if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') return; // it never reached the target
-    this.fixtures.unanswered(creationOf(request), `got no answer: ${error instanceof Error ? error.message : String(error)}`);
+    this.fixtures.noAnswer(sentOf(request), `got no answer: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   /** Removes whatever is left (an interrupted verification); answers every removal that failed. */
@@ -453,8 +454,8 @@ class StateSession {
   }
 }
 
-/** A replayed request, as the fixtures judge creations: its path below /api/v1 and its body bytes. */
-function creationOf(request: ProxiedRequest) {
+/** A replayed request, as the fixtures judge what it creates or removes: its path below /api/v1 and its body bytes. */
+function sentOf(request: ProxiedRequest) {
   return { method: request.method, path: request.path.replace(/^\/api\/v1/, ''), rawBody: request.body };
 }
 

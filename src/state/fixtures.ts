@@ -11,7 +11,7 @@ import type { ApiRequest, ApiResponse, Transport, WireExchange } from '../http/t
 import { claiming, mayBeTaken, NoGitlabIdLeft, type ClaimRefusal, type GitlabIdPool } from './gitlab-id-pool';
 import type { Ledger } from './ledger';
 import type { Naming } from './naming';
-import { recogniseCreation, removalMayHaveHappened, REMOVAL_ORDER, removeResource, resourceKey, unansweredCreation, whyNotRemoved, type Holdings, type Removal, type Resource } from './resources';
+import { recogniseCreation, removalMayHaveHappened, removedBy, REMOVAL_ORDER, removeResource, resourceKey, unansweredCreation, whyNotRemoved, type Holdings, type Removal, type Resource } from './resources';
 
 export interface ProjectHandle {
   id: number;
@@ -77,8 +77,8 @@ export type Refusal = ClaimRefusal | 'kept';
 /** The prerequisite most checks share, whose failure also closes the GitLab id pool. */
 const PROJECT = 'a CI project of the run';
 
-/** What of a request tells whether it creates something, and what it named it. */
-type CreationRequest = Pick<ApiRequest, 'method' | 'path' | 'body' | 'rawBody'>;
+/** What of a request tells whether it creates or removes something, and which. */
+type SentRequest = Pick<ApiRequest, 'method' | 'path' | 'query' | 'body' | 'rawBody'>;
 
 /** Something that could not be removed, and why (no secret in it). */
 export interface Leftover {
@@ -122,7 +122,9 @@ export class Fixtures implements Holdings {
    * Records into `scope` whatever a request created, whether or not the caller expected it to (a broken
    * server may create a project on a request it should have refused): it must be removed all the same.
    */
-  record(request: CreationRequest, response: Pick<ApiResponse, 'status' | 'body'>, scope: Scope): void {
+  record(request: SentRequest, response: Pick<ApiResponse, 'status' | 'body'>, scope: Scope): void {
+    // A check (or a replayed request) removed one of the run's resources, and the server said so.
+    if (response.status >= 200 && response.status < 300) for (const live of [...this.live.values()]) if (removedBy(request, live)) this.forget(live);
     const resource = recogniseCreation(request, response, this);
     if (!resource) {
       // A creation answered 2xx without saying what it made (an empty or partial body): it may exist all the same.
@@ -136,9 +138,15 @@ export class Fixtures implements Holdings {
   }
 
   /** Notes a creation request that got no usable answer: what it made, if anything, is looked for by name at the end. */
-  unanswered(request: CreationRequest, why: string): void {
+  private unanswered(request: SentRequest, why: string): void {
     const creation = unansweredCreation(request, why);
     if (creation) this.options.ledger?.unanswered(creation);
+  }
+
+  /** Notes a request that got no answer: a creation may have made something, a removal may have removed what it names. */
+  noAnswer(request: SentRequest, why: string): void {
+    this.unanswered(request, why);
+    for (const resource of this.live.values()) if (removedBy(request, resource)) this.options.ledger?.removalUnanswered(resource);
   }
 
   /**
@@ -181,7 +189,7 @@ export class Fixtures implements Holdings {
     return {
       send: async (request) => {
         const response = await api.send(request).catch((error: unknown) => {
-          if (error instanceof TransportError && error.mayHaveArrived) this.unanswered(request, `got no answer: ${error.reason}`);
+          if (error instanceof TransportError && error.mayHaveArrived) this.noAnswer(request, `got no answer: ${error.reason}`);
           throw error;
         });
         this.record(request, response, scope);
@@ -287,17 +295,22 @@ export class Fixtures implements Holdings {
     const key = resourceKey(resource);
     if (!this.live.has(key)) return { gone: true };
     const removal = await removeResource(this.options.cleanup ?? this.options.api, this.options.user, resource);
-    if (removal.gone) {
-      this.live.delete(key);
-      if (resource.kind === 'project') this.removedProjects.add(resource.id);
-      this.options.ledger?.removed(resource);
-      if (resource.kind === 'project' && resource.gitlabId !== undefined) this.releaseGitlabId(resource.gitlabId);
-    } else {
+    if (removal.gone) this.forget(resource);
+    else {
       if (removalMayHaveHappened(removal)) this.options.ledger?.removalUnanswered(resource);
       // Its GitLab id stays taken: the pool must not wait for it.
       if (resource.kind === 'project' && resource.gitlabId !== undefined) this.forfeitGitlabIds([resource.gitlabId]);
     }
     return removal;
+  }
+
+  /** A resource of the run that is gone: out of the ledger, and its GitLab id given back. */
+  private forget(resource: Resource): void {
+    this.live.delete(resourceKey(resource));
+    this.options.ledger?.removed(resource);
+    if (resource.kind !== 'project') return;
+    this.removedProjects.add(resource.id);
+    if (resource.gitlabId !== undefined) this.releaseGitlabId(resource.gitlabId);
   }
 
   /**

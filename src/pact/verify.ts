@@ -86,6 +86,16 @@ export interface VerifyPactsOptions {
 /** GitLab ids one interaction may hold at once (a project and the fork, or two projects). */
 const GITLAB_IDS_NEEDED = 2;
 
+/**
+ * The verifier replays the interactions of a pact one after the other; the pacts (one per consumer) are
+ * replayed side by side, each in a lane of its own: its verifier, state server, GitLab ids and share of
+ * the requests in flight. Over a slow network one long chain of round trips would be the run's longest.
+ */
+export const CONTRACT_LANES = 3;
+
+/** GitLab ids the verification needs to run all its lanes. */
+export const CONTRACT_GITLAB_IDS = CONTRACT_LANES * GITLAB_IDS_NEEDED;
+
 export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions = {}): Promise<VerificationResult> {
   const started = Date.now();
   const redactor = new Redactor(secretsOf(config));
@@ -97,7 +107,7 @@ export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions
     chosen ? pacts.map(({ file, pact }) => ({ file, pact: { ...pact, interactions: pact.interactions.filter((i) => chosen(pact.consumer.name, i.description)) } })) : pacts,
     results,
   );
-  const replayed = plans.length > 0 ? await replay(config, options, plans, results, redactor) : { cleanupFailures: [], verifierOutput: '' };
+  const replayed = plans.length > 0 ? await replayInLanes(config, options, plans, results, redactor) : { cleanupFailures: [], verifierOutput: '' };
   const interactions = [...results.values()];
   return {
     target: config.target,
@@ -136,6 +146,26 @@ function planInteractions(config: RunConfig, pacts: Array<{ file: string; pact: 
     if (run.length > 0) plans.push({ file, pact, run });
   }
   return plans;
+}
+
+/** The pacts in lanes, as many as the GitLab ids allow (each lane holds GITLAB_IDS_NEEDED), replayed at once. */
+async function replayInLanes(
+  config: RunConfig,
+  options: VerifyPactsOptions,
+  plans: Plan[],
+  results: Map<PactInteraction, InteractionResult>,
+  redactor: Redactor,
+): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
+  const discovery = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency });
+  const ids = await gitlabIdsFor(config, options, discovery, GITLAB_IDS_NEEDED * Math.min(CONTRACT_LANES, plans.length));
+  const count = Math.max(1, Math.min(CONTRACT_LANES, plans.length, Math.floor(ids.length / GITLAB_IDS_NEEDED)));
+  const lanes = Array.from({ length: count }, (_, k) => ({
+    plans: plans.filter((_plan, i) => i % count === k),
+    gitlabProjectIds: ids.filter((_id, i) => i % count === k),
+  }));
+  const laneConfig = { ...config, concurrency: Math.max(1, Math.floor(config.concurrency / count)) };
+  const replayed = await Promise.all(lanes.map((lane) => replay(laneConfig, { ...options, gitlabProjectIds: lane.gitlabProjectIds }, lane.plans, results, redactor)));
+  return { cleanupFailures: replayed.flatMap((r) => r.cleanupFailures), verifierOutput: replayed.map((r) => r.verifierOutput).join('') };
 }
 
 /**
@@ -266,7 +296,7 @@ function applyOutcome(result: InteractionResult, interaction: PactInteraction, j
   if (result.mismatches.length === 0) result.reason = 'the verifier reported a failure without details';
 }
 
-async function gitlabIdsFor(config: RunConfig, options: VerifyPactsOptions, api: HttpClient): Promise<number[]> {
+async function gitlabIdsFor(config: RunConfig, options: VerifyPactsOptions, api: HttpClient, wanted: number): Promise<number[]> {
   if (options.gitlabProjectIds?.length) return [...options.gitlabProjectIds];
   if (config.gitlabProjectIds.length) return [...config.gitlabProjectIds];
   try {
@@ -275,7 +305,7 @@ async function gitlabIdsFor(config: RunConfig, options: VerifyPactsOptions, api:
       ci: api,
       privateToken: config.privateToken,
       gitlabUrl: config.gitlabUrl,
-      wanted: GITLAB_IDS_NEEDED,
+      wanted,
       seed: `${config.runId}-pact`, // not the suites' seed: a run doing both at once reaches for other ids first
     });
   } catch (error) {
@@ -289,6 +319,8 @@ class StateSession {
   private current: Interaction | undefined;
   private active = 0;
   private readonly failures: string[] = [];
+  /** Removals of ended interactions, under way while the next ones replay. */
+  private readonly removals: Array<Promise<void>> = [];
 
   private constructor(
     private readonly fixtures: Fixtures,
@@ -313,9 +345,9 @@ class StateSession {
       api,
       user,
       naming: new Naming(config.runId),
-      gitlabIds: new GitlabIdPool(await gitlabIdsFor(config, options, api)),
-      // One interaction at a time: nothing frees an id while a state waits for one.
-      claimTimeoutMs: 0,
+      gitlabIds: new GitlabIdPool(await gitlabIdsFor(config, options, api, GITLAB_IDS_NEEDED)),
+      // A state may wait for the id an ended interaction's removal is giving back.
+      claimTimeoutMs: config.timeoutMs,
       ledger: options.ledger,
     });
     return new StateSession(fixtures, user, config.registrationToken, redactor);
@@ -326,7 +358,10 @@ class StateSession {
     if (action === 'teardown' && this.active > 0) {
       this.active -= 1;
       if (this.active === 0 && this.current) {
-        this.failures.push(...(await removeWhatItCreated(this.current)));
+        // Not waited for: the verifier goes on to the next interaction meanwhile (over a slow network the
+        // removals would double the verification's time).
+        const ended = this.current;
+        this.removals.push(removeWhatItCreated(ended).then((left) => void this.failures.push(...left)));
         this.current = undefined;
       }
     }
@@ -363,6 +398,7 @@ class StateSession {
   async finish(): Promise<string[]> {
     if (this.current) this.failures.push(...(await removeWhatItCreated(this.current)));
     this.current = undefined;
+    await Promise.all(this.removals);
     return this.failures;
   }
 }

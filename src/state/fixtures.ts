@@ -59,8 +59,12 @@ export interface Leftover {
 export class Fixtures implements Holdings {
   /** What the run created and has not removed yet, by resourceKey. */
   private readonly live = new Map<string, Resource>();
-  /** GitLab ids taken from the pool and not yet given back. */
-  private readonly heldGitlabIds = new Set<number>();
+  /**
+   * GitLab ids taken from the pool and not yet given back, each with the scope holding it: a scope gives
+   * back only what it still holds (the removal of its project may have given the id back already, and
+   * another scope may hold it since).
+   */
+  private readonly heldGitlabIds = new Map<number, Scope>();
 
   constructor(readonly options: FixturesOptions) {}
 
@@ -104,9 +108,9 @@ export class Fixtures implements Holdings {
   }
 
   /** A GitLab project id the user manages, for a CI project about to be created. */
-  async acquireGitlabId(): Promise<number> {
+  async acquireGitlabId(holder: Scope): Promise<number> {
     const id = await this.options.gitlabIds.acquire(this.options.claimTimeoutMs);
-    this.heldGitlabIds.add(id);
+    this.heldGitlabIds.set(id, holder);
     return id;
   }
 
@@ -131,10 +135,15 @@ export class Fixtures implements Holdings {
     for (const id of ids) this.heldGitlabIds.delete(id);
   }
 
-  /** Gives a GitLab id back, unless a live CI project of the run still uses it. */
-  releaseGitlabId(id: number): void {
+  /**
+   * Gives a GitLab id back, unless a live CI project of the run still uses it, or (with `holder`) unless
+   * another scope holds it now. Without a holder: the CI project on it was removed, whoever held it.
+   */
+  releaseGitlabId(id: number, holder?: Scope): void {
     const inUse = [...this.live.values()].some((r) => r.kind === 'project' && r.gitlabId === id);
-    if (inUse || !this.heldGitlabIds.delete(id)) return;
+    const held = this.heldGitlabIds.get(id);
+    if (inUse || held === undefined || (holder !== undefined && held !== holder)) return;
+    this.heldGitlabIds.delete(id);
     this.options.gitlabIds.release(id);
   }
 
@@ -236,18 +245,18 @@ export class Scope {
 
   /** A GitLab project id for a CI project a request of this scope is about to create; given back at close. */
   async reserveGitlabId(): Promise<number> {
-    const id = await this.fixtures.acquireGitlabId();
+    const id = await this.fixtures.acquireGitlabId(this);
     this.gitlabIds.push(id);
     return id;
   }
 
   /** Like reserveGitlabId, and checked to have no CI project right now (someone may have attached one since). */
   async freeGitlabId(): Promise<number> {
-    const projects = await new DashboardClient(this.setupApi, this.fixtures.options.user).listProjects();
-    const inUse = new Set(projects.map((p) => p.gitlab_id));
     for (;;) {
-      const id = await this.fixtures.acquireGitlabId();
-      if (!inUse.has(id)) {
+      const id = await this.fixtures.acquireGitlabId(this);
+      // Listed once the id is held: a listing from before a wait for it would show projects removed since.
+      const projects = await new DashboardClient(this.setupApi, this.fixtures.options.user).listProjects();
+      if (!projects.some((p) => p.gitlab_id === id)) {
         this.gitlabIds.push(id);
         return id;
       }
@@ -266,7 +275,7 @@ export class Scope {
   }
 
   private async tryCreateProject(defaultRef: string): Promise<ProjectHandle | Error> {
-    const gitlabId = await this.fixtures.acquireGitlabId();
+    const gitlabId = await this.fixtures.acquireGitlabId(this);
     const body = this.fixtures.projectBody(gitlabId, defaultRef);
     try {
       const project = await this.gitlab.createProject(body);
@@ -278,7 +287,7 @@ export class Scope {
       // Another client may have attached a CI project to it since it was found free: it is not given back.
       const taken = error instanceof ApiError && mayBeTaken(error.status) ? await this.fixtures.takenByAnother([gitlabId]) : [];
       if (taken.length) this.fixtures.forfeitGitlabIds(taken);
-      else this.fixtures.releaseGitlabId(gitlabId);
+      else this.fixtures.releaseGitlabId(gitlabId, this);
       if (error instanceof Error) return Object.assign(error, { takenByAnother: taken.length > 0 });
       throw error;
     }
@@ -325,7 +334,7 @@ export class Scope {
   /** Removes what this scope created and gives its GitLab ids back; answers what could not be removed. */
   async close(): Promise<Leftover[]> {
     const left = await this.fixtures.removeInOrder(this.resources);
-    for (const id of this.gitlabIds) this.fixtures.releaseGitlabId(id);
+    for (const id of this.gitlabIds) this.fixtures.releaseGitlabId(id, this);
     this.resources.length = 0;
     this.gitlabIds.length = 0;
     return left;

@@ -119,7 +119,7 @@ export class Session {
 
   /** Runs one case to its verdict, records it, and throws NonConformance when it failed. */
   async runCase(spec: CaseSpec, operationId: string, operationLabel: string): Promise<void> {
-    return this.timing ? this.timing.timeCase(() => this.runCaseNow(spec, operationId, operationLabel)) : this.runCaseNow(spec, operationId, operationLabel);
+    return this.timing ? this.timing.timeCase(spec.id, () => this.runCaseNow(spec, operationId, operationLabel)) : this.runCaseNow(spec, operationId, operationLabel);
   }
 
   private async runCaseNow(spec: CaseSpec, operationId: string, operationLabel: string): Promise<void> {

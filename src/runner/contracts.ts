@@ -34,7 +34,7 @@ export function shareRun(config: RunConfig, gitlabProjectIds: number[], interact
   const all = { ...config, gitlabProjectIds };
   if (!interactions) return { suites: all, together: false };
   if (config.concurrency < 4 || gitlabProjectIds.length < CONTRACT_GITLAB_IDS + 3) return { suites: all, contracts: all, together: false };
-  const concurrency = Math.min(2 * CONTRACT_LANES, Math.floor(config.concurrency / 2));
+  const concurrency = Math.min(CONTRACT_LANES, Math.floor(config.concurrency / 2));
   return {
     suites: { ...config, concurrency: config.concurrency - concurrency, gitlabProjectIds: gitlabProjectIds.slice(0, -CONTRACT_GITLAB_IDS) },
     contracts: { ...config, concurrency, gitlabProjectIds: gitlabProjectIds.slice(-CONTRACT_GITLAB_IDS) },

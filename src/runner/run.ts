@@ -158,7 +158,11 @@ async function runChecksSafely({ config, handoff, planned, ledger, stopFile, red
   };
   const suiteEvents: SuiteEvents = {
     fileStarted: (suite) => progress.started(suite),
-    caseDone: (suite) => progress.advance(suite),
+    caseDone: (suite) => {
+      progress.advance(suite);
+      // The suite files run side by side: each says it ended when its last case did.
+      if (progress.complete(suite)) progress.ended(suite, readResults(handoff.resultsFile).filter((c) => c.suite === suite));
+    },
     fileDone: (suite, unrecorded) => {
       record(unrecorded.map((check) => asPlanned(check, planned)));
       progress.ended(suite, readResults(handoff.resultsFile).filter((c) => c.suite === suite));

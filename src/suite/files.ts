@@ -2,6 +2,7 @@
 // runs (the build compiles suites/*.test.ts to dist/suites/*.test.js, which `run` runs).
 import path from 'node:path';
 
+/** From a path of either copy, or the bare name (01_projects). */
 export function suiteName(file: string): string {
-  return `suites/${path.basename(file).replace(/\.js$/, '.ts')}`;
+  return `suites/${path.basename(file).replace(/\.test\.(js|ts)$/, '').replace(/\.(js|ts)$/, '')}.test.ts`;
 }

@@ -158,12 +158,13 @@ async function replayInLanes(
 ): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
   const discovery = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency });
   const ids = await gitlabIdsFor(config, options, discovery, GITLAB_IDS_NEEDED * Math.min(CONTRACT_LANES, plans.length));
-  const count = Math.max(1, Math.min(CONTRACT_LANES, plans.length, Math.floor(ids.length / GITLAB_IDS_NEEDED)));
+  const count = Math.max(1, Math.min(CONTRACT_LANES, plans.length, Math.floor(ids.length / GITLAB_IDS_NEEDED), config.concurrency));
   const lanes = Array.from({ length: count }, (_, k) => ({
     plans: plans.filter((_plan, i) => i % count === k),
     gitlabProjectIds: ids.filter((_id, i) => i % count === k),
   }));
-  const laneConfig = { ...config, concurrency: Math.max(1, Math.floor(config.concurrency / count)) };
+  // A lane's share of --concurrency: the verifier's replayed request, and the state client's requests.
+  const laneConfig = { ...config, concurrency: Math.floor(config.concurrency / count) };
   const replayed = await Promise.all(lanes.map((lane) => replay(laneConfig, { ...options, gitlabProjectIds: lane.gitlabProjectIds }, lane.plans, results, redactor)));
   return { cleanupFailures: replayed.flatMap((r) => r.cleanupFailures), verifierOutput: replayed.map((r) => r.verifierOutput).join('') };
 }
@@ -327,13 +328,17 @@ class StateSession {
     private readonly base: StateValues,
     private readonly registrationToken: string | undefined,
     private readonly redactor: Redactor,
+    private readonly overlapRemovals: boolean,
   ) {}
 
   static async start(config: RunConfig, options: VerifyPactsOptions, redactor: Redactor, replays: ReplayRecorder): Promise<StateSession> {
+    // With room beside the verifier's replayed request, the removal of an ended interaction runs while the
+    // next one replays (over a slow network waiting for it would double the verification's time).
+    const overlap = config.concurrency >= 2;
     const api = new HttpClient({
       baseUrl: apiBase(config.target),
       timeoutMs: config.timeoutMs,
-      concurrency: config.concurrency,
+      concurrency: overlap ? config.concurrency - 1 : 1,
       onExchange: (request, outcome) => {
         // Tokens the states come to know (projects, runners) are secrets too.
         if ('status' in outcome) for (const token of tokensIn(outcome.body)) redactor.add(token);
@@ -350,7 +355,7 @@ class StateSession {
       claimTimeoutMs: config.timeoutMs,
       ledger: options.ledger,
     });
-    return new StateSession(fixtures, user, config.registrationToken, redactor);
+    return new StateSession(fixtures, user, config.registrationToken, redactor, overlap);
   }
 
   async change(action: string, state: string, params: Record<string, unknown>): Promise<StateValues> {
@@ -358,11 +363,10 @@ class StateSession {
     if (action === 'teardown' && this.active > 0) {
       this.active -= 1;
       if (this.active === 0 && this.current) {
-        // Not waited for: the verifier goes on to the next interaction meanwhile (over a slow network the
-        // removals would double the verification's time).
-        const ended = this.current;
-        this.removals.push(removeWhatItCreated(ended).then((left) => void this.failures.push(...left)));
+        const removal = removeWhatItCreated(this.current).then((left) => void this.failures.push(...left));
         this.current = undefined;
+        if (this.overlapRemovals) this.removals.push(removal);
+        else await removal;
       }
     }
     return {};

@@ -26,18 +26,17 @@ export interface RunShare {
 }
 
 /**
- * The Pact verification replays each pact one interaction at a time (its lanes side by side, each with two
- * requests in flight: one interaction and the removal of the one before), so it runs beside the suites with
- * its own share of --concurrency and GitLab ids, the suites keeping the rest.
+ * The Pact verification replays each pact one interaction at a time (its lanes side by side, one request in
+ * flight each), so it runs beside the suites with its own share of --concurrency and GitLab ids, the suites
+ * keeping the rest.
  */
 export function shareRun(config: RunConfig, gitlabProjectIds: number[], interactions: number): RunShare {
   const all = { ...config, gitlabProjectIds };
   if (!interactions) return { suites: all, together: false };
-  if (config.concurrency < 4 || gitlabProjectIds.length < CONTRACT_GITLAB_IDS + 3) return { suites: all, contracts: all, together: false };
-  const concurrency = Math.min(CONTRACT_LANES, Math.floor(config.concurrency / 2));
+  if (config.concurrency < 2 * CONTRACT_LANES || gitlabProjectIds.length < CONTRACT_GITLAB_IDS + 3) return { suites: all, contracts: all, together: false };
   return {
-    suites: { ...config, concurrency: config.concurrency - concurrency, gitlabProjectIds: gitlabProjectIds.slice(0, -CONTRACT_GITLAB_IDS) },
-    contracts: { ...config, concurrency, gitlabProjectIds: gitlabProjectIds.slice(-CONTRACT_GITLAB_IDS) },
+    suites: { ...config, concurrency: config.concurrency - CONTRACT_LANES, gitlabProjectIds: gitlabProjectIds.slice(0, -CONTRACT_GITLAB_IDS) },
+    contracts: { ...config, concurrency: CONTRACT_LANES, gitlabProjectIds: gitlabProjectIds.slice(-CONTRACT_GITLAB_IDS) },
     together: true,
   };
 }

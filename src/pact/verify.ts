@@ -159,13 +159,12 @@ async function replayInLanes(
   const discovery = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency });
   const ids = await gitlabIdsFor(config, options, discovery, GITLAB_IDS_NEEDED * Math.min(CONTRACT_LANES, plans.length));
   const count = Math.max(1, Math.min(CONTRACT_LANES, plans.length, Math.floor(ids.length / GITLAB_IDS_NEEDED), config.concurrency));
-  const lanes = Array.from({ length: count }, (_, k) => ({
-    plans: plans.filter((_plan, i) => i % count === k),
-    gitlabProjectIds: ids.filter((_id, i) => i % count === k),
-  }));
+  const plansOf = (lane: number) => plans.filter((_plan, i) => i % count === lane);
+  // One pool for all lanes: a lane whose id another client took meanwhile claims another of them.
+  const gitlabIds = new GitlabIdPool(ids);
   // A lane's share of --concurrency: the verifier's replayed request, and the state client's requests.
   const laneConfig = { ...config, concurrency: Math.floor(config.concurrency / count) };
-  const replayed = await Promise.all(lanes.map((lane) => replay(laneConfig, { ...options, gitlabProjectIds: lane.gitlabProjectIds }, lane.plans, results, redactor)));
+  const replayed = await Promise.all(Array.from({ length: count }, (_, lane) => replay(laneConfig, { options, gitlabIds }, plansOf(lane), results, redactor)));
   return { cleanupFailures: replayed.flatMap((r) => r.cleanupFailures), verifierOutput: replayed.map((r) => r.verifierOutput).join('') };
 }
 
@@ -175,13 +174,13 @@ async function replayInLanes(
  */
 async function replay(
   config: RunConfig,
-  options: VerifyPactsOptions,
+  { options, gitlabIds }: { options: VerifyPactsOptions; gitlabIds: GitlabIdPool },
   plans: Plan[],
   results: Map<PactInteraction, InteractionResult>,
   redactor: Redactor,
 ): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
   const replays = new ReplayRecorder(config.target, secretVariables(config));
-  const session = await StateSession.start(config, options, redactor, replays);
+  const session = StateSession.start(config, { options, gitlabIds }, redactor, replays);
   const recorder = await startProxy({
     target: config.target,
     rewriteRequest: (req) => void replays.received(req),
@@ -331,7 +330,7 @@ class StateSession {
     private readonly overlapRemovals: boolean,
   ) {}
 
-  static async start(config: RunConfig, options: VerifyPactsOptions, redactor: Redactor, replays: ReplayRecorder): Promise<StateSession> {
+  static start(config: RunConfig, { options, gitlabIds }: { options: VerifyPactsOptions; gitlabIds: GitlabIdPool }, redactor: Redactor, replays: ReplayRecorder): StateSession {
     // With room beside the verifier's replayed request, the removal of an ended interaction runs while the
     // next one replays (over a slow network waiting for it would double the verification's time).
     const overlap = config.concurrency >= 2;
@@ -350,7 +349,7 @@ class StateSession {
       api,
       user,
       naming: new Naming(config.runId),
-      gitlabIds: new GitlabIdPool(await gitlabIdsFor(config, options, api, GITLAB_IDS_NEEDED)),
+      gitlabIds,
       // A state may wait for the id an ended interaction's removal is giving back.
       claimTimeoutMs: config.timeoutMs,
       ledger: options.ledger,

@@ -51,7 +51,15 @@ export class TransportError extends Error {
     super(request ? `${reason} (${request.method} ${request.path})` : reason);
     this.reason = reason;
   }
+
+  /** Whether the server may have received the request, and so acted on it (it was written, or a connection was open). */
+  get mayHaveArrived(): boolean {
+    return this.sent !== undefined && !NEVER_CONNECTED.has(this.code);
+  }
 }
+
+/** Codes of a request that never reached a server: no connection was made. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'STOPPED']);
 
 const CAUSES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',

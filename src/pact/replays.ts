@@ -15,8 +15,8 @@ const now = (): number => performance.timeOrigin + performance.now();
 export class ReplayRecorder {
   /** The provider states' creations and removals, through the API client. */
   private readonly log = new ExchangeLog();
-  /** The replayed requests, in the order the verifier sent them (one per interaction). */
-  readonly replays: Recorded[] = [];
+  /** The replayed requests of the verifier's current round, in the order it sent them (one per interaction). */
+  replays: Recorded[] = [];
   private readonly started = new WeakMap<ProxiedRequest, number>();
   private readonly serverTokens = new Set<string>();
 
@@ -31,6 +31,11 @@ export class ReplayRecorder {
     if ('wire' in outcome) this.noteTokens(outcome.body);
     this.log.record(outcome);
   };
+
+  /** A new run of the verifier: its replays are counted from the first again. */
+  newRound(): void {
+    this.replays = [];
+  }
 
   /** For the recorder proxy: a replayed request arrived. */
   received(request: ProxiedRequest): void {

@@ -5,6 +5,7 @@
 //
 // Every interaction also gets `privateToken` and `gitlabUrl`: the user the run acts as (authentication #1).
 import type { Scope } from '../state/fixtures';
+import type { ClaimRefusal } from '../state/gitlab-id-pool';
 import { STATE, type StateName } from './state-names';
 
 export type StateValues = Record<string, unknown>;
@@ -15,6 +16,10 @@ export class Interaction {
   readonly states: string[] = [];
   /** The first state that could not be set up, with the reason (no secret in it). */
   failure?: string;
+  /** The replayed request's creation was refused: on a GitLab project its states took, maybe taken by another run. */
+  refusedCreation = false;
+  /** What that refusal met (src/state/gitlab-id-pool.ts): the interaction is replayed again when it failed. */
+  claim?: ClaimRefusal;
 
   constructor(
     base: StateValues,

@@ -22,7 +22,7 @@ import { secretVariables, type Evidence } from '../report/evidence';
 import { Redactor, tokensIn } from '../report/redact';
 import { Fixtures, type Leftover } from '../state/fixtures';
 import { discoverGitlabProjectIds } from '../state/gitlab-discovery';
-import { GitlabIdPool } from '../state/gitlab-id-pool';
+import { claiming, GitlabIdPool, mayBeTaken, type ClaimRefusal } from '../state/gitlab-id-pool';
 import type { Ledger } from '../state/ledger';
 import { Naming } from '../state/naming';
 import { describeResource } from '../state/resources';
@@ -67,7 +67,7 @@ export interface VerifyPactsOptions {
   /** Where the pacts are; default contracts/pacts. */
   pactDir?: string;
   /** The run's ledger, when the verification is part of a run: what the states create is also removed by the run's sweep. */
-  ledger?: Pick<Ledger, 'created' | 'removed'>;
+  ledger?: Pick<Ledger, 'created' | 'removed' | 'unanswered' | 'removalUnanswered'>;
   /** Only the pacts of these consumers. */
   consumers?: string[];
   /** Only these interactions (by consumer and description): the others are neither run nor reported. */
@@ -183,37 +183,95 @@ async function replay(
   const session = StateSession.start(config, { options, gitlabIds }, redactor, replays);
   const recorder = await startProxy({
     target: config.target,
-    rewriteRequest: (req) => void replays.received(req),
-    rewrite: (req, res) => {
+    exchange: async (req, send) => {
+      replays.received(req);
+      const res = await send(req).catch((error: unknown) => {
+        session.unanswered(req, error);
+        throw error;
+      });
       replays.answered(req, res);
       session.record(req, res);
       options.onReplayed?.();
+      return res;
     },
   });
   const stateServer = await startStateServer(session);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pact-verify-'));
   const cleanupFailures: string[] = [];
+  const outputs: string[] = [];
   const stopping = watchStopFile();
   try {
-    const jobs = plans.map((plan, k) => {
-      const pactFile = path.join(workDir, `${k}-${path.basename(plan.file)}`);
-      fs.writeFileSync(pactFile, JSON.stringify({ ...plan.pact, interactions: plan.run }));
-      return { pactFile, providerBaseUrl: recorder.url, providerStatesSetupUrl: stateServer.url, timeoutMs: config.timeoutMs, logLevel: options.logLevel ?? 'error' };
-    });
-    const { outcomes, output } = await runVerifier(jobs, stopping.signal);
-    plans.forEach((plan, k) => {
-      const outcome = outcomes.find((o) => o.pactFile === jobs[k].pactFile);
-      for (const interaction of plan.run) applyOutcome(results.get(interaction)!, interaction, outcome?.json, outcome?.error ?? 'the verifier gave no result', redactor);
-    });
-    blameStateFailures(plans, session.interactions, results);
-    attachEvidence(plans, replays, results, redactor);
-    return { cleanupFailures, verifierOutput: redactor.text(output.replace(/\x1b\[[0-9;]*m/g, '')) };
+    // Interactions whose replayed creation met a GitLab project another run took are replayed again,
+    // with other ones, as the suites' cases are (the policy is claiming's).
+    let todo = plans;
+    let rounds = 0;
+    const urls = { providerBaseUrl: recorder.url, providerStatesSetupUrl: stateServer.url };
+    await claiming(
+      async () => {
+        const round = await replayRound(todo, { session, replays, results, redactor, urls, workDir: path.join(workDir, String(rounds++)), stop: stopping.signal, timeoutMs: config.timeoutMs, logLevel: options.logLevel ?? 'error' });
+        outputs.push(round.output);
+        todo = round.again;
+        return round.refusal;
+      },
+      (refusal) => refusal,
+    );
+    return { cleanupFailures, verifierOutput: redactor.text(outputs.join('\n').replace(/\x1b\[[0-9;]*m/g, '')) };
   } finally {
     stopping.dispose();
     cleanupFailures.push(...(await session.finish()));
     await Promise.all([recorder.close(), stateServer.close()]);
     fs.rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+interface Round {
+  session: StateSession;
+  replays: ReplayRecorder;
+  results: Map<PactInteraction, InteractionResult>;
+  redactor: Redactor;
+  urls: { providerBaseUrl: string; providerStatesSetupUrl: string };
+  workDir: string;
+  stop?: AbortSignal;
+  timeoutMs: number;
+  logLevel: 'warn' | 'error';
+}
+
+/**
+ * One run of the verifier over `plans`: their results, and the interactions to replay again (a replayed
+ * creation refused on a GitLab project the states took), with what that refusal met.
+ */
+async function replayRound(plans: Plan[], round: Round): Promise<{ output: string; again: Plan[]; refusal?: ClaimRefusal }> {
+  const { session, replays, results, redactor } = round;
+  session.newRound();
+  replays.newRound();
+  fs.mkdirSync(round.workDir);
+  const jobs = plans.map((plan, k) => {
+    const pactFile = path.join(round.workDir, `${k}-${path.basename(plan.file)}`);
+    fs.writeFileSync(pactFile, JSON.stringify({ ...plan.pact, interactions: plan.run }));
+    return { pactFile, ...round.urls, timeoutMs: round.timeoutMs, logLevel: round.logLevel };
+  });
+  const { outcomes, output } = await runVerifier(jobs, round.stop);
+  plans.forEach((plan, k) => {
+    const outcome = outcomes.find((o) => o.pactFile === jobs[k].pactFile);
+    for (const interaction of plan.run) {
+      const result = newResult(plan.pact, interaction);
+      results.set(interaction, result);
+      applyOutcome(result, interaction, outcome?.json, outcome?.error ?? 'the verifier gave no result', redactor);
+    }
+  });
+  blameStateFailures(plans, session.interactions, results);
+  attachEvidence(plans, replays, results, redactor);
+  return { output, ...refusedClaims(plans, session.interactions, results) };
+}
+
+/** The failed interactions whose replayed creation was refused on a GitLab project the states took, and what that met. */
+function refusedClaims(plans: Plan[], seen: Interaction[], results: Map<PactInteraction, InteractionResult>): { again: Plan[]; refusal?: ClaimRefusal } {
+  if (!attributable(plans, seen)) return { again: [] };
+  const claims = new Map(plans.flatMap((p) => p.run).map((interaction, k) => [interaction, seen[k].claim] as const));
+  const retried = (interaction: PactInteraction) => results.get(interaction)?.status === 'failed' && claims.get(interaction) !== undefined;
+  const again = plans.map((plan) => ({ ...plan, run: plan.run.filter(retried) })).filter((plan) => plan.run.length > 0);
+  const met = again.flatMap((plan) => plan.run.map((i) => claims.get(i)));
+  return { again, refusal: met.includes('taken') ? 'taken' : met[0] };
 }
 
 /**
@@ -237,8 +295,7 @@ function watchStopFile(): { signal?: AbortSignal; dispose(): void } {
  */
 function blameStateFailures(plans: Plan[], seen: Interaction[], results: Map<PactInteraction, InteractionResult>): void {
   const planned = plans.flatMap((p) => p.run);
-  const attributable = seen.length === planned.length && planned.every((i, k) => sameStates(i, seen[k].states));
-  if (!attributable) return;
+  if (!attributable(plans, seen)) return;
   planned.forEach((interaction, k) => {
     if (!seen[k].failure) return;
     const result = results.get(interaction)!;
@@ -256,6 +313,12 @@ function attachEvidence(plans: Plan[], replays: ReplayRecorder, results: Map<Pac
     const result = results.get(interaction)!;
     if (result.status === 'failed') result.evidence = replays.evidence(k, redactor);
   });
+}
+
+/** Whether the k-th interaction the state server saw is the k-th planned (see blameStateFailures). */
+function attributable(plans: Plan[], seen: Interaction[]): boolean {
+  const planned = plans.flatMap((p) => p.run);
+  return seen.length === planned.length && planned.every((i, k) => sameStates(i, seen[k].states));
 }
 
 function newResult(pact: PactFile, interaction: PactInteraction): InteractionResult {
@@ -315,7 +378,8 @@ async function gitlabIdsFor(config: RunConfig, options: VerifyPactsOptions, api:
 
 /** The provider-state side of a verification: one Interaction per replayed interaction, in order, over the fixtures. */
 class StateSession {
-  readonly interactions: Interaction[] = [];
+  /** The interactions of the verifier's current round, in the order it set their states up. */
+  interactions: Interaction[] = [];
   private current: Interaction | undefined;
   private active = 0;
   private readonly failures: string[] = [];
@@ -357,12 +421,17 @@ class StateSession {
     return new StateSession(fixtures, user, config.registrationToken, redactor, overlap);
   }
 
+  /** A new run of the verifier: its interactions are counted from the first again. */
+  newRound(): void {
+    this.interactions = [];
+  }
+
   async change(action: string, state: string, params: Record<string, unknown>): Promise<StateValues> {
     if (action === 'setup') return this.setup(state, params);
     if (action === 'teardown' && this.active > 0) {
       this.active -= 1;
       if (this.active === 0 && this.current) {
-        const removal = removeWhatItCreated(this.current).then((left) => void this.failures.push(...left));
+        const removal = this.close(this.current).then((left) => void this.failures.push(...left));
         this.current = undefined;
         if (this.overlapRemovals) this.removals.push(removal);
         else await removal;
@@ -394,22 +463,40 @@ class StateSession {
     const body = jsonOf(response);
     for (const token of tokensIn(body)) this.redactor.add(token);
     if (!this.current) return;
-    this.fixtures.record({ method: request.method, path: request.path.replace(/^\/api\/v1/, '') }, { status: response.status, body }, this.current.scope);
+    this.fixtures.record(creationOf(request), { status: response.status, body }, this.current.scope);
+    if (request.method === 'POST' && mayBeTaken(response.status)) this.current.refusedCreation = true;
+  }
+
+  /**
+   * Ends an interaction: what a refused replayed creation met on the GitLab ids its states took (before
+   * they are given back), then removes what it created; answers every removal that failed.
+   */
+  private async close(interaction: Interaction): Promise<string[]> {
+    if (interaction.refusedCreation) interaction.claim = await this.fixtures.refusalOn(interaction.scope.reservedGitlabIds);
+    const left: Leftover[] = await interaction.scope.close();
+    return left.map(({ resource, why }) => `could not remove ${describeResource(resource)}: ${why}`);
+  }
+
+  /** Notes a replayed creation the target did not answer: it may have made it all the same. */
+  unanswered(request: ProxiedRequest, error: unknown): void {
+    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') return; // it never reached the target
+    this.fixtures.unanswered(creationOf(request), `got no answer: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   /** Removes whatever is left (an interrupted verification); answers every removal that failed. */
   async finish(): Promise<string[]> {
-    if (this.current) this.failures.push(...(await removeWhatItCreated(this.current)));
+    if (this.current) this.failures.push(...(await this.close(this.current)));
     this.current = undefined;
     await Promise.all(this.removals);
     return this.failures;
   }
 }
 
-async function removeWhatItCreated(interaction: Interaction): Promise<string[]> {
-  const left: Leftover[] = await interaction.scope.close();
-  return left.map(({ resource, why }) => `could not remove ${describeResource(resource)}: ${why}`);
+/** A replayed request, as the fixtures judge creations: its path below /api/v1 and its body bytes. */
+function creationOf(request: ProxiedRequest) {
+  return { method: request.method, path: request.path.replace(/^\/api\/v1/, ''), rawBody: request.body };
 }
+
 
 /** The endpoint the verifier calls to set up and tear down provider states. */
 async function startStateServer(session: StateSession): Promise<{ url: string; close(): Promise<void> }> {

@@ -85,6 +85,9 @@ function entryOf(suites: string[]): string {
   return [`// Written by gitlab-ci-conformance run for one run, removed after it.`, ...files.map((file) => `require(${JSON.stringify(file)});`), ''].join('\n');
 }
 
+/** How the reason of a case Jest gave up on begins (it may still be running, with a request in flight). */
+export const GAVE_UP = 'the check did not finish within';
+
 /**
  * The tests Jest failed that recorded no result of their own (a Jest timeout, a suite that failed to
  * load): they count as failures, never as silently missing.
@@ -104,7 +107,7 @@ function unrecordedChecks(suite: string, run: TestResult, caseTimeoutMs: number)
       suite,
       title: assertion.title.replace(/^\[[^\]]+\]\s*/, ''),
       status: 'failed',
-      reason: `the check did not finish within ${caseTimeoutMs} ms`,
+      reason: `${GAVE_UP} ${caseTimeoutMs} ms`,
     });
   }
   return unrecorded;

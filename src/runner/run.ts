@@ -15,12 +15,12 @@ import { buildReport, writeReports, type RunReport } from '../report/write';
 import type { ApiDescription } from '../spec/types';
 import { Ledger } from '../state/ledger';
 import { Naming } from '../state/naming';
-import { describeResource, removeResource, type Resource } from '../state/resources';
+import { describeResource, describeUnanswered, removalMayHaveHappened, removeResource, resourceKey, type Resource, type Unanswered } from '../state/resources';
 import { userAuth, type UserCredentials } from '../clients';
 import { TOOL } from '../tool';
 import { HANDOFF_VARIABLE, writePlan, type Handoff } from './handoff';
 import { shareRun, verifyContracts } from './contracts';
-import { runSuites, type SuiteEvents } from './jest';
+import { GAVE_UP, runSuites, type SuiteEvents } from './jest';
 import { PACT_UNIT, runPlan, type PlannedCheck } from './plan';
 import { requireReady } from './preflight';
 import { Progress } from './progress';
@@ -122,7 +122,7 @@ function watchSignals(ledger: Ledger, stopFile: string, log: (line: string) => v
   };
   const onSignal = (signal: NodeJS.Signals) => {
     if (watch.interrupted) {
-      const left = ledger.outstanding().map(describeResource);
+      const left = [...ledger.outstanding().map(describeResource), ...describeUnanswered(ledger.unansweredCreations())];
       log(`${signal} again: exiting without finishing the clean-up.${left.length ? ` Still on the target, please remove by hand: ${left.join(', ')}` : ''}`);
       process.exit(SIGNAL_EXIT[signal] ?? 1);
     }
@@ -153,6 +153,7 @@ async function runChecksSafely({ config, handoff, planned, ledger, stopFile, red
   const share = shareRun(config, handoff.config.gitlabProjectIds, interactions.size);
   process.env[HANDOFF_VARIABLE] = JSON.stringify({ ...handoff, config: share.suites });
   process.env[STOP_FILE_VARIABLE] = stopFile;
+  let gaveUp = false;
   const record = (checks: CheckResult[]) => {
     for (const check of checks) appendResult(handoff.resultsFile, { ...check, reason: check.reason && redactor.text(check.reason) });
   };
@@ -164,6 +165,7 @@ async function runChecksSafely({ config, handoff, planned, ledger, stopFile, red
       if (progress.complete(suite)) progress.ended(suite, readResults(handoff.resultsFile).filter((c) => c.suite === suite));
     },
     fileDone: (suite, unrecorded) => {
+      gaveUp ||= unrecorded.some((check) => check.reason?.startsWith(GAVE_UP));
       record(unrecorded.map((check) => asPlanned(check, planned)));
       progress.ended(suite, readResults(handoff.resultsFile).filter((c) => c.suite === suite));
     },
@@ -191,9 +193,10 @@ async function runChecksSafely({ config, handoff, planned, ledger, stopFile, red
     });
   } finally {
     if (!fs.existsSync(stopFile)) record(neverRan(planned, readResults(handoff.resultsFile)));
-    // A case Jest gave up on (its timeout) may still run in the background: it sends nothing more, so
-    // nothing can be created after the ledger is read.
+    // A case Jest gave up on (its timeout) may still run in the background: it sends nothing more, and
+    // the answer to its request in flight (a creation, maybe) reaches the ledger before the sweep reads it.
     if (!fs.existsSync(stopFile)) fs.writeFileSync(stopFile, 'done');
+    if (gaveUp) await new Promise((resolve) => setTimeout(resolve, config.timeoutMs + IN_FLIGHT_MARGIN_MS));
     delete process.env[HANDOFF_VARIABLE];
     delete process.env[STOP_FILE_VARIABLE];
   }
@@ -235,6 +238,7 @@ function neverRan(planned: PlannedCheck[], recorded: CheckResult[]): CheckResult
 async function sweep(api: HttpClient, config: RunConfig, ledger: Ledger): Promise<string[]> {
   const user = userOf(config);
   const failed = new Map<Resource, string>();
+  const doubtful = ledger.doubtfulRemovals();
   let deadInARow = 0;
   let lastCause = '';
   for (const pass of [1, 2]) {
@@ -251,6 +255,7 @@ async function sweep(api: HttpClient, config: RunConfig, ledger: Ledger): Promis
         failed.delete(resource);
         deadInARow = 0;
       } else {
+        if (removalMayHaveHappened(removal)) doubtful.add(resourceKey(resource));
         failed.set(resource, unanswered ? unanswered.reason : 'the server refused to remove it');
         deadInARow = unanswered ? deadInARow + 1 : 0;
         if (unanswered) lastCause = unanswered.reason;
@@ -258,25 +263,33 @@ async function sweep(api: HttpClient, config: RunConfig, ledger: Ledger): Promis
     }
     if (failed.size === 0 || deadInARow >= SWEEP_GIVE_UP_AFTER) break;
   }
-  const leftBehind = [...failed].map(([resource, why]) => `${describeResource(resource)}: ${why}`);
+  const mayBeGone = (resource: Resource) => (doubtful.has(resourceKey(resource)) ? '; a removal of it got no answer, so it may be gone' : '');
+  const leftBehind = [...failed].map(([resource, why]) => `${describeResource(resource)}: ${why}${mayBeGone(resource)}`);
   const listed = new Set([...failed.keys()].flatMap((r) => (r.kind === 'project' ? [r.id] : [])));
-  return [...leftBehind, ...(await sweepUnanswered(api, config, deadInARow < SWEEP_GIVE_UP_AFTER, listed))];
+  return [...leftBehind, ...(await sweepUnanswered(api, config, deadInARow < SWEEP_GIVE_UP_AFTER, listed, ledger.unansweredCreations()))];
 }
 
 /**
- * A creation whose answer never arrived (a timeout, a connection lost) may still have happened: its
- * project is not in the ledger. Every name the run gives marks it as the run's (src/state/naming.ts), so
- * such projects are found by name and removed; when the target cannot be asked, the report says what
+ * A creation that got no usable answer (a timeout, a connection lost, a 2xx without what it made) may
+ * still have happened: it is not in the ledger. Projects are found by name in the user's listing (every
+ * name the run gives marks it as the run's: src/state/naming.ts) and removed; what cannot be looked for
+ * (runners: the API lists no descriptions), or when the target cannot be asked, is listed by the names
  * to look for.
  */
-async function sweepUnanswered(api: HttpClient, config: RunConfig, targetAnswers: boolean, listed: Set<number>): Promise<string[]> {
+async function sweepUnanswered(api: HttpClient, config: RunConfig, targetAnswers: boolean, listed: Set<number>, unanswered: Unanswered[]): Promise<string[]> {
+  const found = targetAnswers ? await removeProjectsOfRun(api, config, listed) : undefined;
+  if (found === undefined) return describeUnanswered(unanswered);
+  return [...found, ...describeUnanswered(unanswered.filter((u) => u.kind !== 'project'))];
+}
+
+/** Removes the projects named by the run that are not listed yet; answers those it could not remove, undefined when the listing failed. */
+async function removeProjectsOfRun(api: HttpClient, config: RunConfig, listed: Set<number>): Promise<string[] | undefined> {
   const naming = new Naming(config.runId);
-  const hint = `CI projects whose name contains "${naming.marker}" (created by requests that got no answer, if any): the target could not be asked`;
-  if (!targetAnswers) return [hint];
   const user = userOf(config);
   try {
     const listing = await api.send({ method: 'GET', path: '/projects', ...userAuth(user) });
-    const ours = Array.isArray(listing.body) ? (listing.body as Array<{ id: number; name?: unknown; gitlab_id?: number }>).filter((p) => naming.isOfRun(String(p.name)) && !listed.has(p.id)) : [];
+    if (!Array.isArray(listing.body)) return undefined;
+    const ours = (listing.body as Array<{ id: number; name?: unknown; gitlab_id?: number }>).filter((p) => naming.isOfRun(String(p.name)) && !listed.has(p.id));
     const left: string[] = [];
     for (const project of ours) {
       const resource: Resource = { kind: 'project', id: project.id, gitlabId: project.gitlab_id };
@@ -284,7 +297,7 @@ async function sweepUnanswered(api: HttpClient, config: RunConfig, targetAnswers
     }
     return left;
   } catch {
-    return [hint];
+    return undefined;
   }
 }
 

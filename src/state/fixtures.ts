@@ -6,11 +6,12 @@
 // recorded, and how it is removed, is decided in one place: ./resources.ts.
 import crypto from 'node:crypto';
 import { ApiError, DashboardClient, GitlabClient, RunnerClient, type BuildState, type PushData, type RunnerClientOptions, type UserCredentials } from '../clients';
+import { TransportError } from '../http/client';
 import type { ApiRequest, ApiResponse, Transport } from '../http/types';
-import { claiming, mayBeTaken, type GitlabIdPool } from './gitlab-id-pool';
+import { claiming, mayBeTaken, type ClaimRefusal, type GitlabIdPool } from './gitlab-id-pool';
 import type { Ledger } from './ledger';
 import type { Naming } from './naming';
-import { recogniseCreation, REMOVAL_ORDER, removeResource, resourceKey, whyNotRemoved, type Holdings, type Removal, type Resource } from './resources';
+import { recogniseCreation, removalMayHaveHappened, REMOVAL_ORDER, removeResource, resourceKey, unansweredCreation, whyNotRemoved, type Holdings, type Removal, type Resource } from './resources';
 
 export interface ProjectHandle {
   id: number;
@@ -47,8 +48,14 @@ export interface FixturesOptions {
   /** How the runner client talks (default: like the real runners, paths with .json). */
   runner?: RunnerClientOptions;
   /** The run's ledger: what is recorded is also removed by the run's sweep. */
-  ledger?: Pick<Ledger, 'created' | 'removed'>;
+  ledger?: Pick<Ledger, 'created' | 'removed' | 'unanswered' | 'removalUnanswered'>;
 }
+
+/** A failed creation of a project, with what its refusal met, if it may have met another client. */
+type RefusedClaim = Error & { refusal?: ClaimRefusal };
+
+/** What of a request tells whether it creates something, and what it named it. */
+type CreationRequest = Pick<ApiRequest, 'method' | 'path' | 'body' | 'rawBody'>;
 
 /** Something that could not be removed, and why (no secret in it). */
 export interface Leftover {
@@ -65,6 +72,10 @@ export class Fixtures implements Holdings {
    * another scope may hold it since).
    */
   private readonly heldGitlabIds = new Map<number, Scope>();
+  /** CI projects the server made for the run: it does attach them to free GitLab ids. */
+  private projectsMade = 0;
+  /** Refusals taken for another client's doing without seeing its project (see refusalOn). */
+  private inferredTakes = 0;
 
   constructor(readonly options: FixturesOptions) {}
 
@@ -88,19 +99,33 @@ export class Fixtures implements Holdings {
    * Records into `scope` whatever a request created, whether or not the caller expected it to (a broken
    * server may create a project on a request it should have refused): it must be removed all the same.
    */
-  record(request: Pick<ApiRequest, 'method' | 'path'>, response: Pick<ApiResponse, 'status' | 'body'>, scope: Scope): void {
+  record(request: CreationRequest, response: Pick<ApiResponse, 'status' | 'body'>, scope: Scope): void {
     const resource = recogniseCreation(request, response, this);
-    if (!resource) return;
+    if (!resource) {
+      // A creation answered 2xx without saying what it made (an empty or partial body): it may exist all the same.
+      if (response.status >= 200 && response.status < 300) this.unanswered(request, `answered ${response.status} without what it created`);
+      return;
+    }
     this.options.ledger?.created(resource);
     this.live.set(resourceKey(resource), resource);
+    if (resource.kind === 'project') this.projectsMade += 1;
     scope.add(resource);
   }
 
-  /** `api`, recording into `scope` every creation its answers show. */
+  /** Notes a creation request that got no usable answer: what it made, if anything, is looked for by name at the end. */
+  unanswered(request: CreationRequest, why: string): void {
+    const creation = unansweredCreation(request, why);
+    if (creation) this.options.ledger?.unanswered(creation);
+  }
+
+  /** `api`, recording into `scope` every creation its answers show, and noting creations that got no answer. */
   recording(api: Transport, scope: Scope): Transport {
     return {
       send: async (request) => {
-        const response = await api.send(request);
+        const response = await api.send(request).catch((error: unknown) => {
+          if (error instanceof TransportError && error.mayHaveArrived) this.unanswered(request, `got no answer: ${error.reason}`);
+          throw error;
+        });
         this.record(request, response, scope);
         return response;
       },
@@ -114,12 +139,8 @@ export class Fixtures implements Holdings {
     return id;
   }
 
-  /**
-   * Of the GitLab ids a refused creation used, those another client has attached a CI project to (the
-   * user's listing shows one that is not the run's): the refusal was right, and such ids are given up. An
-   * id nobody took was refused for the server's own reasons: no retry can change that.
-   */
-  async takenByAnother(ids: readonly number[]): Promise<number[]> {
+  /** Of the GitLab ids a refused creation used, those another client has attached a CI project to (the user's listing shows one that is not the run's). */
+  private async takenByAnother(ids: readonly number[]): Promise<number[]> {
     if (ids.length === 0) return [];
     try {
       const projects = await new DashboardClient(this.options.api, this.options.user).listProjects();
@@ -130,9 +151,26 @@ export class Fixtures implements Holdings {
     }
   }
 
+  /**
+   * What a refused creation on GitLab ids the run holds met: `taken` when the user's listing shows another
+   * client's CI project on one of them (given up for good), else `unexplained` (src/state/gitlab-id-pool.ts).
+   */
+  async refusalOn(ids: readonly number[]): Promise<ClaimRefusal | undefined> {
+    if (ids.length === 0) return undefined;
+    const seen = await this.takenByAnother(ids);
+    // A server that attached the run's CI projects to its free GitLab ids before refuses one on a free id
+    // because someone else had it, gone again before the listing was read (within a budget, so that a
+    // server refusing for its own reasons cannot drain the pool).
+    const inferred = seen.length === 0 && this.projectsMade > 0 && this.inferredTakes < this.options.gitlabIds.total / 4 ? ids : [];
+    this.inferredTakes += inferred.length ? 1 : 0;
+    const taken = [...seen, ...inferred];
+    this.forfeitGitlabIds(taken);
+    return taken.length ? 'taken' : 'unexplained';
+  }
+
   /** GitLab ids that another client may have taken: never handed out again, never taken for the run's own. */
   forfeitGitlabIds(ids: readonly number[]): void {
-    for (const id of ids) this.heldGitlabIds.delete(id);
+    for (const id of ids) if (this.heldGitlabIds.delete(id)) this.options.gitlabIds.forfeit();
   }
 
   /**
@@ -186,6 +224,10 @@ export class Fixtures implements Holdings {
       this.live.delete(key);
       this.options.ledger?.removed(resource);
       if (resource.kind === 'project' && resource.gitlabId !== undefined) this.releaseGitlabId(resource.gitlabId);
+    } else {
+      if (removalMayHaveHappened(removal)) this.options.ledger?.removalUnanswered(resource);
+      // Its GitLab id stays taken: the pool must not wait for it.
+      if (resource.kind === 'project' && resource.gitlabId !== undefined) this.forfeitGitlabIds([resource.gitlabId]);
     }
     return removal;
   }
@@ -266,15 +308,22 @@ export class Scope {
 
   /** A CI project of the run, on a GitLab project the run holds (another one if someone took it meanwhile). */
   async createProject(defaultRef = 'master'): Promise<ProjectHandle> {
+    /** Ids whose creation was refused for no reason the listing showed: held aside until the outcome says why. */
+    const suspected: number[] = [];
     const outcome = await claiming(
-      () => this.tryCreateProject(defaultRef),
-      (o) => o instanceof Error && (o as { takenByAnother?: boolean }).takenByAnother === true,
+      () => this.tryCreateProject(defaultRef, suspected),
+      (o) => (o instanceof Error ? (o as RefusedClaim).refusal : undefined),
     );
-    if (outcome instanceof Error) throw outcome;
+    if (outcome instanceof Error) {
+      for (const id of suspected) this.fixtures.releaseGitlabId(id, this);
+      throw outcome;
+    }
+    // The server does create projects: another client had those ids (its project gone before the listing was read).
+    this.fixtures.forfeitGitlabIds(suspected);
     return outcome;
   }
 
-  private async tryCreateProject(defaultRef: string): Promise<ProjectHandle | Error> {
+  private async tryCreateProject(defaultRef: string, suspected: number[]): Promise<ProjectHandle | Error> {
     const gitlabId = await this.fixtures.acquireGitlabId(this);
     const body = this.fixtures.projectBody(gitlabId, defaultRef);
     try {
@@ -284,11 +333,10 @@ export class Scope {
       }
       return { id: project.id, token: project.token, gitlabId, name: body.name };
     } catch (error) {
-      // Another client may have attached a CI project to it since it was found free: it is not given back.
-      const taken = error instanceof ApiError && mayBeTaken(error.status) ? await this.fixtures.takenByAnother([gitlabId]) : [];
-      if (taken.length) this.fixtures.forfeitGitlabIds(taken);
-      else this.fixtures.releaseGitlabId(gitlabId, this);
-      if (error instanceof Error) return Object.assign(error, { takenByAnother: taken.length > 0 });
+      const refusal = error instanceof ApiError && mayBeTaken(error.status) ? await this.fixtures.refusalOn([gitlabId]) : undefined;
+      if (refusal === 'unexplained') suspected.push(gitlabId);
+      else if (refusal === undefined) this.fixtures.releaseGitlabId(gitlabId, this);
+      if (error instanceof Error) return Object.assign(error, { refusal });
       throw error;
     }
   }

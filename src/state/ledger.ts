@@ -4,9 +4,13 @@
 // lives in the run's memory: the ledger on disk never holds a readable secret.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { type Resource, resourceKey } from './resources';
+import { type Resource, resourceKey, type Unanswered } from './resources';
 
-type Line = { op: 'created'; resource: Resource } | { op: 'removed'; key: string };
+type Line =
+  | { op: 'created'; resource: Resource }
+  | { op: 'removed'; key: string }
+  | { op: 'unanswered'; creation: Unanswered }
+  | { op: 'removal-unanswered'; key: string };
 
 export class Ledger {
   constructor(
@@ -26,17 +30,43 @@ export class Ledger {
     this.append({ op: 'removed', key: resourceKey(resource) });
   }
 
+  /** A creation request that got no usable answer: what it made, if anything, is known by name only. */
+  unanswered(creation: Unanswered): void {
+    this.append({ op: 'unanswered', creation });
+  }
+
+  /** A removal that got no answer: the resource may be gone, or not. */
+  removalUnanswered(resource: Resource): void {
+    this.append({ op: 'removal-unanswered', key: resourceKey(resource) });
+  }
+
+  /** Keys (resourceKey) of resources a removal of which got no answer. */
+  doubtfulRemovals(): Set<string> {
+    return new Set(this.lines().flatMap((entry) => (entry.op === 'removal-unanswered' ? [entry.key] : [])));
+  }
+
   /** What was created and not yet removed, newest first (the order to delete in). */
   outstanding(): Resource[] {
-    if (!fs.existsSync(this.file)) return [];
     const live = new Map<string, Resource>();
-    for (const line of fs.readFileSync(this.file, 'utf8').split('\n')) {
-      if (!line) continue;
-      const entry = JSON.parse(this.decrypt(line)) as Line;
+    for (const entry of this.lines()) {
       if (entry.op === 'created') live.set(resourceKey(entry.resource), entry.resource);
-      else live.delete(entry.key);
+      else if (entry.op === 'removed') live.delete(entry.key);
     }
     return [...live.values()].reverse();
+  }
+
+  /** Every creation that got no usable answer, in the order they were noted. */
+  unansweredCreations(): Unanswered[] {
+    return this.lines().flatMap((entry) => (entry.op === 'unanswered' ? [entry.creation] : []));
+  }
+
+  private lines(): Line[] {
+    if (!fs.existsSync(this.file)) return [];
+    return fs
+      .readFileSync(this.file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(this.decrypt(line)) as Line);
   }
 
   private append(line: Line): void {

@@ -6,6 +6,7 @@
 //
 // A new kind of resource to clean up: one entry in KINDS (and its shape in `Resource`).
 import { userAuth, type UserCredentials } from '../clients';
+import { TransportError } from '../http/client';
 import type { ApiRequest, ApiResponse, Transport } from '../http/types';
 
 /** Something the run created on the target (a runner recorded from a partial answer may lack its id). */
@@ -38,6 +39,17 @@ interface ResourceKind<K extends Kind> {
   removal(resource: Of<K>, user: UserCredentials): ApiRequest;
   /** The statuses of that request that mean the resource is gone. */
   gone(status: number): boolean;
+  /**
+   * How a creation that got no usable answer is looked for: the paths that create one, the name the
+   * request's body gave it, and the line that tells a user what may be left. Absent: such a resource goes
+   * with what it refers to (a link goes with its project).
+   */
+  sought?: {
+    creates(path: string): boolean;
+    nameIn(body: Record<string, unknown>): unknown;
+    /** `names`: what the requests called them, quoted; `why`: what came instead of an answer. */
+    line(names: string, why: string): string;
+  };
 }
 
 const success = (status: number) => status >= 200 && status < 300;
@@ -68,6 +80,12 @@ const KINDS: { [K in Kind]: ResourceKind<K> } = {
     removal: (r) => ({ method: 'DELETE', path: '/runners/delete', body: { token: r.token } }),
     // 403: the token no longer authenticates, the runner was deleted before (as GitLab CI 8.0 answered a repeat).
     gone: (status) => success(status) || status === 403,
+    // Without its token a runner cannot be removed, and the API lists no descriptions to find it by.
+    sought: {
+      creates: (path) => path === '/runners/register',
+      nameIn: (body) => body.description,
+      line: (names, why) => `runners registered by requests that got no usable answer (${why}), if the target made them: descriptions ${names}; the API lists no descriptions and removing one needs its token: remove them by hand`,
+    },
   },
   project: {
     // A CI project (or a fork's) attached to a GitLab project the run holds: it had no CI project when taken.
@@ -81,6 +99,13 @@ const KINDS: { [K in Kind]: ResourceKind<K> } = {
     removal: (r, user) => ({ method: 'DELETE', path: `/projects/${r.id}`, ...userAuth(user) }),
     // 404: gone already (GitLab CI 8.0 answered 404 to a repeated DELETE).
     gone: (status) => success(status) || status === 404,
+    // The run's sweep finds such projects by name in the user's listing (src/runner/run.ts) while the target answers.
+    sought: {
+      creates: (path) => path === '/projects' || path === '/forks',
+      // A fork's CI project is named after data.name_with_namespace (a form body flattens it).
+      nameIn: (body) => body.name ?? (body.data as Record<string, unknown> | undefined)?.name_with_namespace ?? body['data[name_with_namespace]'],
+      line: (names, why) => `CI projects created by requests that got no usable answer (${why}), if the target made them: names ${names}; the target could not be asked`,
+    },
   },
 };
 
@@ -110,6 +135,50 @@ export function describeResource(resource: Resource): string {
   return kindOf(resource).describe(resource);
 }
 
+/** A creation that got no usable answer (none, or one that does not say what it made): it may exist, known only by the name it was given. */
+export interface Unanswered {
+  kind: Kind;
+  /** The name (or description) the request gave it, if any. */
+  name?: string;
+  /** What came instead of a usable answer ("timed out after 2000 ms"). */
+  why: string;
+}
+
+/** The unanswered creation a request would be, if it creates a kind that can be looked for. */
+export function unansweredCreation(request: Pick<ApiRequest, 'method' | 'path' | 'body' | 'rawBody'>, why: string): Unanswered | undefined {
+  if (request.method !== 'POST') return undefined;
+  const path = request.path.replace(/\.json$/, '');
+  const kind = REMOVAL_ORDER.find((k) => KINDS[k].sought?.creates(path));
+  const fields = fieldsOf(request);
+  // A body no server can read asks for nothing to be made.
+  if (!kind || !fields) return undefined;
+  const name = KINDS[kind].sought!.nameIn(fields);
+  return { kind, name: typeof name === 'string' ? name : undefined, why };
+}
+
+/** Lines saying what creations that got no usable answer may have left, one per kind. */
+export function describeUnanswered(unanswered: readonly Unanswered[]): string[] {
+  return REMOVAL_ORDER.flatMap((kind) => {
+    const ofKind = unanswered.filter((u) => u.kind === kind);
+    if (!ofKind.length) return [];
+    const names = [...new Set(ofKind.map((u) => (u.name === undefined ? '(none given)' : JSON.stringify(u.name))))].join(', ');
+    return [KINDS[kind].sought!.line(names, [...new Set(ofKind.map((u) => u.why))].join('; '))];
+  });
+}
+
+/** The fields of a request's body, sent as a value or as JSON or form text; undefined for JSON that does not parse. */
+function fieldsOf(request: Pick<ApiRequest, 'body' | 'rawBody'>): Record<string, unknown> | undefined {
+  if (request.rawBody === undefined) return request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
+  const text = Buffer.from(request.rawBody).toString('utf8');
+  if (!/^\s*[[{]/.test(text)) return Object.fromEntries(new URLSearchParams(text));
+  try {
+    const json: unknown = JSON.parse(text);
+    return json && typeof json === 'object' ? (json as Record<string, unknown>) : {};
+  } catch {
+    return undefined;
+  }
+}
+
 /** How a removal went: gone, or the status that refused it, or the error that kept it from being answered. */
 export type Removal = { gone: true } | { gone: false; status: number } | { gone: false; error: unknown };
 
@@ -122,6 +191,11 @@ export async function removeResource(api: Transport, user: UserCredentials, reso
   } catch (error) {
     return { gone: false, error };
   }
+}
+
+/** Whether a removal that failed may have removed it all the same (the server may have got the request). */
+export function removalMayHaveHappened(removal: Removal): boolean {
+  return 'error' in removal && removal.error instanceof TransportError && removal.error.mayHaveArrived;
 }
 
 /** Why a removal failed, in a few words (no secret: statuses and transport causes only). */

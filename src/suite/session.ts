@@ -18,7 +18,7 @@ import { readCatalog } from '../spec/files';
 import { createResponseValidator } from '../spec/response-validator';
 import type { ApiDescription, Operation, Rule } from '../spec/types';
 import { Fixtures, type Scope } from '../state/fixtures';
-import { claiming, GitlabIdPool, mayBeTaken } from '../state/gitlab-id-pool';
+import { claiming, GitlabIdPool, mayBeTaken, type ClaimRefusal } from '../state/gitlab-id-pool';
 import { Ledger } from '../state/ledger';
 import { Naming } from '../state/naming';
 import { World } from '../state/world';
@@ -150,13 +150,12 @@ export class Session {
 
   private async runCaseNow(spec: CaseSpec, operationId: string, operationLabel: string): Promise<void> {
     const started = performance.now();
-    // Another attempt, with other GitLab projects, only for a case that failed after the server refused
-    // to attach a CI project to a GitLab project the case had taken: another client (a second run against
-    // the same target) may have taken it meanwhile, and then the refusal was right. A server that refuses
-    // such creations for its own reasons fails every attempt.
+    // Another attempt only for a case that failed after the server refused to attach a CI project to a
+    // GitLab project the case had taken: another client (a second run against the same target) may have
+    // taken it meanwhile, and then the refusal was right. The policy (how often) is claiming's.
     const { problems, recorded, checked, notJudged } = await claiming(
       () => this.attempt(spec, operationId),
-      (outcome) => outcome.claimRefused,
+      (outcome) => outcome.claim,
     );
     const result: CheckResult = {
       id: spec.id,
@@ -183,7 +182,7 @@ export class Session {
     const scope = this.world.scope();
     let problems: string[] = [];
     let notJudged: string | undefined;
-    const records: CaseRecords = { exchanges, checked, evidence: { since: 0 }, claimRefused: false };
+    const records: CaseRecords = { exchanges, checked, evidence: { since: 0 } };
     try {
       const { description, validate } = await this.run.description();
       const op = operation(description, operationId);
@@ -195,9 +194,9 @@ export class Session {
     }
     const since = (r: Recorded) => r.startedAt >= records.evidence.since;
     // Not judged counts too: another run's project on a GitLab id it took can be why the status was another.
-    const claimRefused = (problems.length > 0 || notJudged !== undefined) && ((await forfeitIfTaken(exchanges, scope, this.world)) || records.claimRefused);
+    const claim = problems.length > 0 || notJudged !== undefined ? strongest(await refusalIn(exchanges, scope, this.world), records.claim) : undefined;
     await scope.close().catch(() => undefined);
-    return { problems, notJudged, recorded: recorded.filter(since), checked: checked.filter(since), claimRefused };
+    return { problems, notJudged, recorded: recorded.filter(since), checked: checked.filter(since), claim };
   }
 
   /**
@@ -252,7 +251,7 @@ export class Session {
         try {
           return await work({ scope: own, send: sender(own, records), arrange: () => arrange(own) });
         } finally {
-          if (await forfeitIfTaken(records.exchanges.slice(from), own, world)) records.claimRefused = true;
+          records.claim = strongest(await refusalIn(records.exchanges.slice(from), own, world), records.claim);
           await own.close().catch(() => undefined);
         }
       },
@@ -268,20 +267,23 @@ interface CaseRecords {
   exchanges: Exchange[];
   checked: Recorded[];
   evidence: { since: number };
-  /** A creation in one of its examples was refused on a GitLab project another client may have taken. */
-  claimRefused: boolean;
+  /** What a refused creation in one of its examples met on a GitLab project another client may have taken. */
+  claim?: ClaimRefusal;
 }
 
 /**
- * Whether the server refused to attach a CI project to a GitLab project the scope had taken because
- * another client (a second run against the same target) took it meanwhile. Such ids are never used again.
+ * What the server's refusal to attach a CI project to a GitLab project the scope had taken met: another
+ * client (a second run against the same target) took it meanwhile, or nothing explains it
+ * (src/state/gitlab-id-pool.ts). Ids another client took are never used again.
  */
-async function forfeitIfTaken(exchanges: Exchange[], scope: Scope, world: World): Promise<boolean> {
+async function refusalIn(exchanges: Exchange[], scope: Scope, world: World): Promise<ClaimRefusal | undefined> {
   const refused = exchanges.some(({ request, response }) => request.method === 'POST' && mayBeTaken(response.status));
-  if (!refused) return false;
-  const taken = await world.fixtures.takenByAnother(scope.reservedGitlabIds);
-  world.fixtures.forfeitGitlabIds(taken);
-  return taken.length > 0;
+  return refused ? world.fixtures.refusalOn(scope.reservedGitlabIds) : undefined;
+}
+
+/** Of two refusals, the one that says more: another client's project seen beats nothing seen. */
+function strongest(a: ClaimRefusal | undefined, b: ClaimRefusal | undefined): ClaimRefusal | undefined {
+  return a === 'taken' || b === 'taken' ? 'taken' : (a ?? b);
 }
 
 /** Sends through the scope's transport (which records what the request created), keeping the exchange as the case's. */
@@ -316,12 +318,13 @@ interface CaseRun {
   records: CaseRecords;
 }
 
-/** One attempt of a case: its verdict, what went over the wire, and whether a GitLab project it took was refused. */
+/** One attempt of a case: its verdict, what went over the wire, and what a refused creation on a GitLab project it took met. */
 interface Attempt {
   problems: string[];
   /** Why the case could not be judged (reported skipped). */
   notJudged?: string;
   recorded: Recorded[];
   checked: Recorded[];
-  claimRefused: boolean;
+  /** What a refused creation on a GitLab project it took met, if any. */
+  claim?: ClaimRefusal;
 }

@@ -18,6 +18,8 @@ export interface SeenRequest {
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
+  /** Whether its whole answer was written back (false while in flight, and for good when the target died first). */
+  answered: boolean;
 }
 
 /** What the proxy does with one request instead of forwarding it untouched. */
@@ -80,6 +82,7 @@ export async function startFaultyTarget(options: FaultyTargetOptions): Promise<F
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const seen = seenRequest(target.requests.length + 1, req, Buffer.concat(chunks));
+      res.on('finish', () => (seen.answered = true));
       target.requests.push(seen);
       for (const w of waiters.filter((x) => target.requests.length >= x.count)) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -110,7 +113,7 @@ export async function startFaultyTarget(options: FaultyTargetOptions): Promise<F
 
 function seenRequest(n: number, req: http.IncomingMessage, body: Buffer): SeenRequest {
   const url = new URL(req.url ?? '/', 'http://x');
-  return { n, method: req.method ?? 'GET', path: url.pathname.replace(/^\/api\/v1/, ''), query: url.searchParams, headers: req.headers, body };
+  return { n, method: req.method ?? 'GET', path: url.pathname.replace(/^\/api\/v1/, ''), query: url.searchParams, headers: req.headers, body, answered: false };
 }
 
 type Upstream = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
@@ -256,6 +259,17 @@ export async function leftovers(stack: RunningReferenceStack): Promise<{ project
   const projects = (await (await fetch(`${stack.url}/api/v1/projects?${auth}`)).json()) as Array<{ id: number; name: string }>;
   const runners = (await (await fetch(`${stack.url}/api/v1/runners?${auth}`)).json()) as Array<{ id: number }>;
   return { projects: projects.filter((p) => p.name.startsWith('conformance-')).map((p) => p.id), runners: runners.map((r) => r.id) };
+}
+
+/** Removes every CI project named by a conformance run and every runner from the stack (between runs of one test). */
+export async function removeLeftovers(stack: RunningReferenceStack): Promise<void> {
+  const auth = `private_token=${encodeURIComponent(stack.users.maintainer)}&url=${encodeURIComponent(stack.gitlabUrl)}`;
+  const { projects } = await leftovers(stack);
+  const runners = (await (await fetch(`${stack.url}/api/v1/runners?${auth}`)).json()) as Array<{ token: string }>;
+  for (const id of projects) await fetch(`${stack.url}/api/v1/projects/${id}?${auth}`, { method: 'DELETE' });
+  for (const { token } of runners) {
+    await fetch(`${stack.url}/api/v1/runners/delete`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  }
 }
 
 export interface Child {

@@ -9,12 +9,11 @@ import type { ApiRequest } from '../http/types';
 import { curlReproduction, evidenceOf, ExchangeLog, recordedOf, secretVariables, type Recorded, type SecretVariable } from '../report/evidence';
 import { Redactor, tokensIn } from '../report/redact';
 import { appendResult, type CheckResult } from '../report/results';
-import { readHandoff, readPlan } from '../runner/handoff';
+import { readDescription, readHandoff, readPlan } from '../runner/handoff';
 import { NotJudged, type CaseContext, type ResponseValidator } from '../scenarios/context';
 import { SCENARIOS } from '../scenarios/families';
 import { knowledgeOf } from '../scenarios/operations';
 import { expectationOf, strictExpectation, successStatus } from '../spec/expectations';
-import { readCatalog } from '../spec/files';
 import { createResponseValidator } from '../spec/response-validator';
 import type { ApiDescription, Operation, Rule } from '../spec/types';
 import { Fixtures, type Scope } from '../state/fixtures';
@@ -54,14 +53,17 @@ class RunWide {
   readonly client: HttpClient;
   readonly gitlabIds: GitlabIdPool;
   readonly ledger: Ledger;
-  private described?: Promise<{ description: ApiDescription; validate: ResponseValidator }>;
+  private readonly described: Promise<{ description: ApiDescription; validate: ResponseValidator }>;
 
   constructor() {
     const handoff = readHandoff();
     this.config = handoff.config;
     this.resultsFile = handoff.resultsFile;
     this.planned = readPlan(handoff.planFile);
-    this.rules = new Map(readCatalog().rules.map((r) => [r.id, r]));
+    // The description as the run resolved it: parsing and validating spec/ again would cost half a second.
+    const description = readDescription(handoff.descriptionFile);
+    this.described = Promise.resolve({ description, validate: createResponseValidator(description) });
+    this.rules = new Map(description.catalog.rules.map((r) => [r.id, r]));
     this.secretVariables = secretVariables(this.config);
     this.redactor = new Redactor(this.secretVariables.map((s) => s.value));
     this.client = new HttpClient({
@@ -80,13 +82,7 @@ class RunWide {
     this.ledger = new Ledger(handoff.ledgerFile, Buffer.from(handoff.ledgerKey, 'base64'));
   }
 
-  /** The description, loaded from spec/ and validated when the first case needs it. */
   description() {
-    this.described ??= (async () => {
-      const { loadDescription } = await import('../spec/load');
-      const description = await loadDescription();
-      return { description, validate: createResponseValidator(description) };
-    })();
     return this.described;
   }
 }

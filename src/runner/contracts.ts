@@ -33,10 +33,11 @@ export interface RunShare {
 export function shareRun(config: RunConfig, gitlabProjectIds: number[], interactions: number): RunShare {
   const all = { ...config, gitlabProjectIds };
   if (!interactions) return { suites: all, together: false };
-  if (config.concurrency < 2 * CONTRACT_LANES || gitlabProjectIds.length < CONTRACT_GITLAB_IDS + 3) return { suites: all, contracts: all, together: false };
+  if (config.concurrency < 2 || gitlabProjectIds.length < CONTRACT_GITLAB_IDS + 3) return { suites: all, contracts: all, together: false };
+  const concurrency = Math.min(CONTRACT_LANES, Math.floor(config.concurrency / 2));
   return {
-    suites: { ...config, concurrency: config.concurrency - CONTRACT_LANES, gitlabProjectIds: gitlabProjectIds.slice(0, -CONTRACT_GITLAB_IDS) },
-    contracts: { ...config, concurrency: CONTRACT_LANES, gitlabProjectIds: gitlabProjectIds.slice(-CONTRACT_GITLAB_IDS) },
+    suites: { ...config, concurrency: config.concurrency - concurrency, gitlabProjectIds: gitlabProjectIds.slice(0, -CONTRACT_GITLAB_IDS) },
+    contracts: { ...config, concurrency, gitlabProjectIds: gitlabProjectIds.slice(-CONTRACT_GITLAB_IDS) },
     together: true,
   };
 }

@@ -11,6 +11,7 @@ import type { TestResult } from '@jest/reporters';
 import { runCLI } from 'jest';
 import type { RunConfig } from '../config/run-config';
 import type { CheckResult } from '../report/results';
+import { parseCaseName } from '../suite/files';
 import { PACKAGE_ROOT, SUITE_RUNTIME } from '../tool';
 
 const COMPILED_SUITES = path.join(PACKAGE_ROOT, 'dist', 'suites');
@@ -26,11 +27,8 @@ export interface SuiteEvents {
 
 let listening: { events: SuiteEvents; suites: string[]; caseTimeoutMs: number } | undefined;
 
-/**
- * What Jest tells of the suites: a case started or ended (in the block named after its suite file,
- * src/suite/define.ts), or the run of them all ended (with Jest's results).
- */
-export type SuiteEvent = { caseStarted: string[] } | { caseDone: string[] } | { result: TestResult };
+/** What Jest tells of the suites: a case started or ended (by its test name), or the run of them all ended. */
+export type SuiteEvent = { caseStarted: string } | { caseDone: string } | { result: TestResult };
 
 /** Jest loads the reporter by path, in this process: this is how it reaches the run that started Jest. */
 export function reportToRun(event: SuiteEvent): void {
@@ -38,13 +36,12 @@ export function reportToRun(event: SuiteEvent): void {
   const { events, suites, caseTimeoutMs } = listening;
   if ('result' in event) {
     for (const suite of suites) events.fileDone(suite, unrecordedChecks(suite, event.result, caseTimeoutMs));
-  } else if ('caseStarted' in event) {
-    const [suite] = event.caseStarted;
-    if (suite) events.fileStarted(suite);
-  } else {
-    const [suite] = event.caseDone;
-    if (suite) events.caseDone(suite);
+    return;
   }
+  const suite = parseCaseName('caseStarted' in event ? event.caseStarted : event.caseDone)?.suite;
+  if (!suite) return;
+  if ('caseStarted' in event) events.fileStarted(suite);
+  else events.caseDone(suite);
 }
 
 /** Runs the given suite files (as reports name them: suites/NN_tag.test.ts), all in one Jest test file. */
@@ -99,16 +96,10 @@ function unrecordedChecks(suite: string, run: TestResult, caseTimeoutMs: number)
     unrecorded.push({ id: `suite:${name}`, rule: 'SUITE-LOAD', operation: name, suite, title: `suite file ${name} runs`, status: 'failed', reason: run.testExecError.message });
   }
   const timedOut = (assertion: TestResult['testResults'][number]) => assertion.status === 'failed' && assertion.failureMessages.some((m) => /Exceeded timeout/.test(m));
-  for (const assertion of run.testResults.filter((a) => a.ancestorTitles[0] === suite && timedOut(a))) {
-    unrecorded.push({
-      id: `${name}:${assertion.title}`,
-      rule: /^\[([A-Z0-9-]+)\]/.exec(assertion.title)?.[1] ?? 'UNKNOWN',
-      operation: name,
-      suite,
-      title: assertion.title.replace(/^\[[^\]]+\]\s*/, ''),
-      status: 'failed',
-      reason: `${GAVE_UP} ${caseTimeoutMs} ms`,
-    });
+  for (const assertion of run.testResults.filter(timedOut)) {
+    const test = parseCaseName(assertion.title);
+    if (test?.suite !== suite) continue;
+    unrecorded.push({ id: `${name}:${test.title}`, rule: test.rule, operation: name, suite, title: test.title, status: 'failed', reason: `${GAVE_UP} ${caseTimeoutMs} ms` });
   }
   return unrecorded;
 }

@@ -2,7 +2,7 @@
 // The projects operations: one test per case, named [RULE-ID] and a sentence; see spec/rules.yaml.
 import { defineSuite } from 'gitlab-ci-conformance/suite';
 
-defineSuite([
+defineSuite("01_projects", [
   {
     operationId: "listProjects",
     label: "GET /projects",

@@ -2,7 +2,7 @@
 // The runners operations: one test per case, named [RULE-ID] and a sentence; see spec/rules.yaml.
 import { defineSuite } from 'gitlab-ci-conformance/suite';
 
-defineSuite([
+defineSuite("02_runners", [
   {
     operationId: "listRunners",
     label: "GET /runners",

@@ -2,7 +2,7 @@
 // The commits operations: one test per case, named [RULE-ID] and a sentence; see spec/rules.yaml.
 import { defineSuite } from 'gitlab-ci-conformance/suite';
 
-defineSuite([
+defineSuite("03_commits", [
   {
     operationId: "listCommits",
     label: "GET /commits",

@@ -2,7 +2,7 @@
 // The builds operations: one test per case, named [RULE-ID] and a sentence; see spec/rules.yaml.
 import { defineSuite } from 'gitlab-ci-conformance/suite';
 
-defineSuite([
+defineSuite("04_builds", [
   {
     operationId: "requestBuild",
     label: "POST /builds/register",

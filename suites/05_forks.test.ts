@@ -2,7 +2,7 @@
 // The forks operations: one test per case, named [RULE-ID] and a sentence; see spec/rules.yaml.
 import { defineSuite } from 'gitlab-ci-conformance/suite';
 
-defineSuite([
+defineSuite("05_forks", [
   {
     operationId: "createFork",
     label: "POST /forks",

@@ -20,7 +20,7 @@ function renderSuite(suite: SuiteFileSpec): string {
     `// The ${suite.tag} operations: one test per case, named [RULE-ID] and a sentence; see spec/rules.yaml.`,
     `import { defineSuite } from '${SUITE_RUNTIME}';`,
     '',
-    'defineSuite([',
+    `defineSuite(${JSON.stringify(suite.name)}, [`,
   ];
   for (const op of suite.operations) {
     lines.push('  {', `    operationId: ${JSON.stringify(op.operationId)},`, `    label: ${JSON.stringify(op.label)},`, `    tag: ${JSON.stringify(suite.tag)},`, `    success: ${op.success},`, '    cases: [');

@@ -86,6 +86,16 @@ export interface VerifyPactsOptions {
 /** GitLab ids one interaction may hold at once (a project and the fork, or two projects). */
 const GITLAB_IDS_NEEDED = 2;
 
+/**
+ * The verifier replays the interactions of a pact one after the other; the pacts (one per consumer) are
+ * replayed side by side, each in a lane of its own: its verifier, state server, GitLab ids and share of
+ * the requests in flight. Over a slow network one long chain of round trips would be the run's longest.
+ */
+export const CONTRACT_LANES = 3;
+
+/** GitLab ids the verification needs to run all its lanes. */
+export const CONTRACT_GITLAB_IDS = CONTRACT_LANES * GITLAB_IDS_NEEDED;
+
 export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions = {}): Promise<VerificationResult> {
   const started = Date.now();
   const redactor = new Redactor(secretsOf(config));
@@ -97,7 +107,7 @@ export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions
     chosen ? pacts.map(({ file, pact }) => ({ file, pact: { ...pact, interactions: pact.interactions.filter((i) => chosen(pact.consumer.name, i.description)) } })) : pacts,
     results,
   );
-  const replayed = plans.length > 0 ? await replay(config, options, plans, results, redactor) : { cleanupFailures: [], verifierOutput: '' };
+  const replayed = plans.length > 0 ? await replayInLanes(config, options, plans, results, redactor) : { cleanupFailures: [], verifierOutput: '' };
   const interactions = [...results.values()];
   return {
     target: config.target,
@@ -138,19 +148,39 @@ function planInteractions(config: RunConfig, pacts: Array<{ file: string; pact: 
   return plans;
 }
 
-/**
- * Replays the planned interactions with the verifier against the recorder proxy, their states set up
- * by the state server, and removes what they created whatever happens.
- */
-async function replay(
+/** The pacts in lanes, as many as the GitLab ids allow (each lane holds GITLAB_IDS_NEEDED), replayed at once. */
+async function replayInLanes(
   config: RunConfig,
   options: VerifyPactsOptions,
   plans: Plan[],
   results: Map<PactInteraction, InteractionResult>,
   redactor: Redactor,
 ): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
+  const discovery = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency });
+  const ids = await gitlabIdsFor(config, options, discovery, GITLAB_IDS_NEEDED * Math.min(CONTRACT_LANES, plans.length));
+  const count = Math.max(1, Math.min(CONTRACT_LANES, plans.length, Math.floor(ids.length / GITLAB_IDS_NEEDED), config.concurrency));
+  const plansOf = (lane: number) => plans.filter((_plan, i) => i % count === lane);
+  // One pool for all lanes: a lane whose id another client took meanwhile claims another of them.
+  const gitlabIds = new GitlabIdPool(ids);
+  // A lane's share of --concurrency: the verifier's replayed request, and the state client's requests.
+  const laneConfig = { ...config, concurrency: Math.floor(config.concurrency / count) };
+  const replayed = await Promise.all(Array.from({ length: count }, (_, lane) => replay(laneConfig, { options, gitlabIds }, plansOf(lane), results, redactor)));
+  return { cleanupFailures: replayed.flatMap((r) => r.cleanupFailures), verifierOutput: replayed.map((r) => r.verifierOutput).join('') };
+}
+
+/**
+ * Replays the planned interactions with the verifier against the recorder proxy, their states set up
+ * by the state server, and removes what they created whatever happens.
+ */
+async function replay(
+  config: RunConfig,
+  { options, gitlabIds }: { options: VerifyPactsOptions; gitlabIds: GitlabIdPool },
+  plans: Plan[],
+  results: Map<PactInteraction, InteractionResult>,
+  redactor: Redactor,
+): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
   const replays = new ReplayRecorder(config.target, secretVariables(config));
-  const session = await StateSession.start(config, options, redactor, replays);
+  const session = StateSession.start(config, { options, gitlabIds }, redactor, replays);
   /** Runs of the verifier so far (an interaction replayed again is not progress). */
   let rounds = 0;
   const recorder = await startProxy({
@@ -330,7 +360,7 @@ function applyOutcome(result: InteractionResult, interaction: PactInteraction, j
   if (result.mismatches.length === 0) result.reason = 'the verifier reported a failure without details';
 }
 
-async function gitlabIdsFor(config: RunConfig, options: VerifyPactsOptions, api: HttpClient): Promise<number[]> {
+async function gitlabIdsFor(config: RunConfig, options: VerifyPactsOptions, api: HttpClient, wanted: number): Promise<number[]> {
   if (options.gitlabProjectIds?.length) return [...options.gitlabProjectIds];
   if (config.gitlabProjectIds.length) return [...config.gitlabProjectIds];
   try {
@@ -339,7 +369,7 @@ async function gitlabIdsFor(config: RunConfig, options: VerifyPactsOptions, api:
       ci: api,
       privateToken: config.privateToken,
       gitlabUrl: config.gitlabUrl,
-      wanted: GITLAB_IDS_NEEDED,
+      wanted,
       seed: `${config.runId}-pact`, // not the suites' seed: a run doing both at once reaches for other ids first
     });
   } catch (error) {
@@ -354,19 +384,25 @@ class StateSession {
   private current: Interaction | undefined;
   private active = 0;
   private readonly failures: string[] = [];
+  /** Removals of ended interactions, under way while the next ones replay. */
+  private readonly removals: Array<Promise<void>> = [];
 
   private constructor(
     private readonly fixtures: Fixtures,
     private readonly base: StateValues,
     private readonly registrationToken: string | undefined,
     private readonly redactor: Redactor,
+    private readonly overlapRemovals: boolean,
   ) {}
 
-  static async start(config: RunConfig, options: VerifyPactsOptions, redactor: Redactor, replays: ReplayRecorder): Promise<StateSession> {
+  static start(config: RunConfig, { options, gitlabIds }: { options: VerifyPactsOptions; gitlabIds: GitlabIdPool }, redactor: Redactor, replays: ReplayRecorder): StateSession {
+    // With room beside the verifier's replayed request, the removal of an ended interaction runs while the
+    // next one replays (over a slow network waiting for it would double the verification's time).
+    const overlap = config.concurrency >= 2;
     const api = new HttpClient({
       baseUrl: apiBase(config.target),
       timeoutMs: config.timeoutMs,
-      concurrency: config.concurrency,
+      concurrency: overlap ? config.concurrency - 1 : 1,
       onExchange: (request, outcome) => {
         // Tokens the states come to know (projects, runners) are secrets too.
         if ('status' in outcome) for (const token of tokensIn(outcome.body)) redactor.add(token);
@@ -378,12 +414,12 @@ class StateSession {
       api,
       user,
       naming: new Naming(config.runId),
-      gitlabIds: new GitlabIdPool(await gitlabIdsFor(config, options, api)),
-      // One interaction at a time: nothing frees an id while a state waits for one.
-      claimTimeoutMs: 0,
+      gitlabIds,
+      // A state may wait for the id an ended interaction's removal is giving back.
+      claimTimeoutMs: config.timeoutMs,
       ledger: options.ledger,
     });
-    return new StateSession(fixtures, user, config.registrationToken, redactor);
+    return new StateSession(fixtures, user, config.registrationToken, redactor, overlap);
   }
 
   /** A new run of the verifier: its interactions are counted from the first again. */
@@ -396,8 +432,10 @@ class StateSession {
     if (action === 'teardown' && this.active > 0) {
       this.active -= 1;
       if (this.active === 0 && this.current) {
-        this.failures.push(...(await this.close(this.current)));
+        const removal = this.close(this.current).then((left) => void this.failures.push(...left));
         this.current = undefined;
+        if (this.overlapRemovals) this.removals.push(removal);
+        else await removal;
       }
     }
     return {};
@@ -450,6 +488,7 @@ class StateSession {
   async finish(): Promise<string[]> {
     if (this.current) this.failures.push(...(await this.close(this.current)));
     this.current = undefined;
+    await Promise.all(this.removals);
     return this.failures;
   }
 }

@@ -26,11 +26,13 @@ export function checkSeed(runSeed: number, checkId: string): number {
   return (hash ^ runSeed) & 0x7fffffff;
 }
 
-/** The first of the examples (in their order) that fails, all sent at once: over a slow network one round trip beats one per example. */
-async function firstFailing<T>(examples: T[], holds: (input: T) => Promise<void>): Promise<T | undefined> {
-  const settled = await Promise.allSettled(examples.map((example) => holds(example)));
+/** The first of the inputs (in their order) that fails, and why, all sent at once. */
+async function firstFailing<T>(inputs: T[], holds: (input: T) => Promise<void>): Promise<{ input: T; problem: string } | undefined> {
+  const settled = await Promise.allSettled(inputs.map((input) => holds(input)));
   const at = settled.findIndex((s) => s.status === 'rejected' && !fc.PreconditionFailure.isFailure(s.reason));
-  return at < 0 ? undefined : examples[at];
+  if (at < 0) return undefined;
+  const reason = (settled[at] as PromiseRejectedResult).reason as unknown;
+  return { input: inputs[at], problem: reason instanceof Error ? reason.message : String(reason) };
 }
 
 /** A copy of an input: plain data is cloned; a sequence of commands (functions) is copied as the list it ran. */
@@ -45,20 +47,35 @@ function snapshot<T>(input: T): T {
 /**
  * Checks `holds` (which throws PropertyViolation when the rule is broken) for the examples and the random
  * inputs; an error of another kind (a request without an answer) fails the check too, and is shrunk alike.
+ * Every input is sent at once (over a slow network one round trip beats one per input); only a failure
+ * goes on one input after another, for fast-check to shrink it.
  */
 export async function checkProperty<T>(
   checkId: string,
   arbitrary: fc.Arbitrary<T>,
   holds: (input: T) => Promise<void>,
-  budget: PropertyBudget & { examples?: T[]; examplesAtOnce?: boolean },
+  budget: PropertyBudget & { examples?: T[] },
 ): Promise<PropertyOutcome<T>> {
-  if (budget.examplesAtOnce && budget.examples?.length) {
-    const failing = await firstFailing(budget.examples, holds);
-    // A failing example is shrunk alone; else the random inputs follow.
-    const rest = { ...budget, examplesAtOnce: false, examples: failing === undefined ? [] : [failing], numRuns: failing === undefined ? budget.numRuns : 0 };
-    const outcome = await checkProperty(checkId, arbitrary, holds, rest);
-    return { ...outcome, runs: outcome.runs + budget.examples.length - (failing === undefined ? 0 : 1) };
-  }
+  const seed = checkSeed(budget.seed, checkId);
+  const examples = budget.examples ?? [];
+  // The same values, in the same order, as fast-check's own run of the property from that seed.
+  const random = budget.numRuns > 0 ? fc.sample(arbitrary, { seed, numRuns: budget.numRuns }) : [];
+  const failing = await firstFailing([...examples, ...random], holds);
+  if (failing === undefined) return { failed: false, runs: examples.length + random.length };
+  const tried = examples.length + random.length - 1;
+  // A random input fails again in fast-check's run from the seed, which shrinks it with what generated it;
+  // an example (or a failure that depended on the moment) is shrunk from itself.
+  const rerun = examples.includes(failing.input) ? undefined : await shrinking(arbitrary, holds, { seed, numRuns: budget.numRuns });
+  const outcome = rerun ?? (await shrinking(arbitrary, holds, { seed, numRuns: 0, examples: [failing.input] }));
+  return outcome ? { ...outcome, runs: tried + outcome.runs } : { failed: true, counterexample: failing.input, problem: failing.problem, runs: tried + 1, shrinks: 0 };
+}
+
+/** fast-check's run of the property, one input after another: the smallest failing input, or undefined when none failed. */
+async function shrinking<T>(
+  arbitrary: fc.Arbitrary<T>,
+  holds: (input: T) => Promise<void>,
+  run: { seed: number; numRuns: number; examples?: T[] },
+): Promise<Extract<PropertyOutcome<T>, { failed: true }> | undefined> {
   // The last input that failed is the smallest. It is copied when it fails: fast-check goes on shrinking
   // values it shares with it, and may change them afterwards.
   let smallest: { input: T; problem: string } | undefined;
@@ -70,12 +87,9 @@ export async function checkProperty<T>(
       throw error;
     }
   });
-  const details = await fc.check(property, {
-    seed: checkSeed(budget.seed, checkId),
-    numRuns: budget.numRuns + (budget.examples ?? []).length,
-    examples: (budget.examples ?? []).map((e) => [e] as [T]),
-  });
-  if (!details.failed || !smallest) return { failed: false, runs: details.numRuns };
+  const examples = run.examples ?? [];
+  const details = await fc.check(property, { seed: run.seed, numRuns: run.numRuns + examples.length, examples: examples.map((e) => [e] as [T]) });
+  if (!details.failed || !smallest) return undefined;
   return { failed: true, counterexample: smallest.input, problem: smallest.problem, runs: details.numRuns, shrinks: details.numShrinks };
 }
 

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { RunConfig } from '../config/run-config';
 import { loadPacts, PACTS_DIR } from '../pact/files';
-import { verifyPacts } from '../pact/verify';
+import { CONTRACT_GITLAB_IDS, CONTRACT_LANES, verifyPacts } from '../pact/verify';
 import type { CheckResult } from '../report/results';
 import { loadDescription } from '../spec/load';
 import type { Ledger } from '../state/ledger';
@@ -16,11 +16,6 @@ export function consumerNames(): string[] {
   return loadPacts(PACTS_DIR).map(({ pact }) => pact.consumer.name);
 }
 
-/**
- * GitLab ids set aside for the provider states when they run beside the suites (they hold two at once;
- * the rest are spares for ids another run against the same target takes, which are given up).
- */
-const CONTRACT_GITLAB_IDS = 6;
 
 export interface RunShare {
   suites: RunConfig;
@@ -31,16 +26,18 @@ export interface RunShare {
 }
 
 /**
- * The Pact verification replays one interaction at a time, so it runs beside the suites with one request
- * in flight and its own GitLab ids, the suites keeping the rest: together they stay within --concurrency.
+ * The Pact verification replays each pact one interaction at a time (its lanes side by side, one request in
+ * flight each), so it runs beside the suites with its own share of --concurrency and GitLab ids, the suites
+ * keeping the rest.
  */
 export function shareRun(config: RunConfig, gitlabProjectIds: number[], interactions: number): RunShare {
   const all = { ...config, gitlabProjectIds };
   if (!interactions) return { suites: all, together: false };
   if (config.concurrency < 2 || gitlabProjectIds.length < CONTRACT_GITLAB_IDS + 3) return { suites: all, contracts: all, together: false };
+  const concurrency = Math.min(CONTRACT_LANES, Math.floor(config.concurrency / 2));
   return {
-    suites: { ...config, concurrency: config.concurrency - 1, gitlabProjectIds: gitlabProjectIds.slice(0, -CONTRACT_GITLAB_IDS) },
-    contracts: { ...config, concurrency: 1, gitlabProjectIds: gitlabProjectIds.slice(-CONTRACT_GITLAB_IDS) },
+    suites: { ...config, concurrency: config.concurrency - concurrency, gitlabProjectIds: gitlabProjectIds.slice(0, -CONTRACT_GITLAB_IDS) },
+    contracts: { ...config, concurrency, gitlabProjectIds: gitlabProjectIds.slice(-CONTRACT_GITLAB_IDS) },
     together: true,
   };
 }

@@ -3,6 +3,7 @@
 // disk), because it holds the tokens; the list of checks, which holds none, is on file.
 import fs from 'node:fs';
 import type { RunConfig } from '../config/run-config';
+import type { ApiDescription } from '../spec/types';
 
 export const HANDOFF_VARIABLE = 'GITLAB_CI_CONFORMANCE_SESSION';
 
@@ -14,6 +15,8 @@ export interface Handoff {
   resultsFile: string;
   /** The ids of the checks this run runs (./plan.ts): --only/--skip and --shard applied. */
   planFile: string;
+  /** The description as the run read, validated and resolved it (the suites read it back instead of spec/). */
+  descriptionFile: string;
 }
 
 export function readHandoff(env: NodeJS.ProcessEnv = process.env): Handoff {
@@ -29,6 +32,14 @@ export function readHandoff(env: NodeJS.ProcessEnv = process.env): Handoff {
 /** The ids of the checks the run runs, on file (a plan can outgrow what an environment variable may hold). */
 export function writePlan(file: string, checkIds: string[]): void {
   fs.writeFileSync(file, JSON.stringify(checkIds), { mode: 0o600 });
+}
+
+export function writeDescription(file: string, description: ApiDescription): void {
+  fs.writeFileSync(file, JSON.stringify(description), { mode: 0o600 });
+}
+
+export function readDescription(file: string): ApiDescription {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as ApiDescription;
 }
 
 export function readPlan(file: string): Set<string> {

@@ -49,6 +49,12 @@ export class Progress {
     this.unit(unit).done += 1;
   }
 
+  /** Whether every planned check of the part is done. */
+  complete(unit: string): boolean {
+    const part = this.unit(unit);
+    return part.planned > 0 && part.done >= part.planned;
+  }
+
   /** The part ended; `checks` are its results as recorded. */
   ended(unit: string, checks: CheckResult[]): void {
     const part = this.unit(unit);

@@ -18,7 +18,7 @@ import { Naming } from '../state/naming';
 import { describeResource, describeUnanswered, removalMayHaveHappened, removeResource, resourceKey, type Resource, type Unanswered } from '../state/resources';
 import { userAuth, type UserCredentials } from '../clients';
 import { TOOL } from '../tool';
-import { HANDOFF_VARIABLE, writePlan, type Handoff } from './handoff';
+import { HANDOFF_VARIABLE, writeDescription, writePlan, type Handoff } from './handoff';
 import { shareRun, verifyContracts } from './contracts';
 import { GAVE_UP, runSuites, type SuiteEvents } from './jest';
 import { PACT_UNIT, runPlan, type PlannedCheck } from './plan';
@@ -51,7 +51,7 @@ export async function certify(config: RunConfig, log: (line: string) => void, de
   log(`Seed ${config.seed} (the same generated inputs again: --seed ${config.seed})`);
 
   const api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency, obeysStop: false });
-  const { workDir, stopFile, handoff, ledger } = prepareWorkDir(config, gitlabProjectIds, planned);
+  const { workDir, stopFile, handoff, ledger } = prepareWorkDir(config, gitlabProjectIds, planned, description);
   const progress = new Progress(planned, log);
   const signals = watchSignals(ledger, stopFile, log, () => progress.stop());
   try {
@@ -90,7 +90,7 @@ function firstLine(config: RunConfig, planned: PlannedCheck[], embedded: boolean
 }
 
 /** The run's private work directory: the stop file, the encrypted ledger, the results, the plan, the handoff to the suites. */
-function prepareWorkDir(config: RunConfig, gitlabProjectIds: number[], planned: PlannedCheck[]) {
+function prepareWorkDir(config: RunConfig, gitlabProjectIds: number[], planned: PlannedCheck[], description: ApiDescription) {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitlab-ci-conformance-'));
   const key = Ledger.newKey();
   const handoff: Handoff = {
@@ -99,8 +99,10 @@ function prepareWorkDir(config: RunConfig, gitlabProjectIds: number[], planned: 
     ledgerKey: key.toString('base64'),
     resultsFile: path.join(workDir, 'results.jsonl'),
     planFile: path.join(workDir, 'plan.json'),
+    descriptionFile: path.join(workDir, 'description.json'),
   };
   writePlan(handoff.planFile, planned.map((c) => c.id));
+  writeDescription(handoff.descriptionFile, description);
   return { workDir, stopFile: path.join(workDir, 'stop'), handoff, ledger: new Ledger(handoff.ledgerFile, key) };
 }
 
@@ -159,7 +161,11 @@ async function runChecksSafely({ config, handoff, planned, ledger, stopFile, red
   };
   const suiteEvents: SuiteEvents = {
     fileStarted: (suite) => progress.started(suite),
-    caseDone: (suite) => progress.advance(suite),
+    caseDone: (suite) => {
+      progress.advance(suite);
+      // The suite files run side by side: each says it ended when its last case did.
+      if (progress.complete(suite)) progress.ended(suite, readResults(handoff.resultsFile).filter((c) => c.suite === suite));
+    },
     fileDone: (suite, unrecorded) => {
       gaveUp ||= unrecorded.some((check) => check.reason?.startsWith(GAVE_UP));
       record(unrecorded.map((check) => asPlanned(check, planned)));

@@ -43,13 +43,13 @@ export async function generatedCheck<T>(
   describe: (input: T) => string,
 ): Promise<string[]> {
   const run = (input: T, replay = false) => ctx.example((example) => attempt(example, input, replay));
-  // The fixed examples are sent at once (each in a scope of its own), the random inputs one after another.
-  const budget = { seed: ctx.config.seed, numRuns: ctx.config.examples, examples, examplesAtOnce: true };
+  // Every input is sent at once, each in a scope of its own (src/properties/check.ts).
+  const budget = { seed: ctx.config.seed, numRuns: ctx.config.examples, examples };
   const outcome: PropertyOutcome<T> = await checkProperty(ctx.spec.id, arbitrary, (input) => run(input), budget);
   if (!outcome.failed) return [];
   ctx.restartEvidence();
   const replay = await run(outcome.counterexample, true).then(
-    () => 'the replay of that input passed (the failure depends on state or timing).',
+    () => `the replay of that input passed (the failure depends on state or timing); when it failed: ${outcome.problem}`,
     (error: unknown) => (error instanceof Error ? error.message : String(error)),
   );
   return [

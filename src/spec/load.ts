@@ -15,10 +15,18 @@ import {
 
 
 /** Reads the description and the catalog, validates the description as OpenAPI 3.1 and resolves every $ref. */
-export async function loadDescription(specDir = SPEC_DIR): Promise<ApiDescription> {
-  const { document, catalog } = readSpec(specDir);
-  return buildDescription(document, catalog);
+export function loadDescription(specDir = SPEC_DIR): Promise<ApiDescription> {
+  let loading = loaded.get(specDir);
+  if (!loading) {
+    const { document, catalog } = readSpec(specDir);
+    loading = buildDescription(document, catalog);
+    loaded.set(specDir, loading);
+  }
+  return loading;
 }
+
+/** Parsing, validating and resolving the spec costs about half a second: once per process. */
+const loaded = new Map<string, Promise<ApiDescription>>();
 
 /** The two spec files as parsed, before validation (the raw OpenAPI document keeps its $refs). */
 export function readSpec(specDir = SPEC_DIR): { document: OpenAPIV3_1.Document; catalog: RuleCatalog } {

@@ -29,6 +29,15 @@ export function createResponseValidator(description: ApiDescription): ResponseVa
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
   const compiled = new Map<string, ValidateFunction | null>();
+  // The resolved description repeats its schemas (one error body for every 4xx of every operation): each
+  // is compiled once, whoever needs it.
+  const bySchema = new Map<string, ValidateFunction>();
+  const compile = (schema: object): ValidateFunction => {
+    const text = JSON.stringify(schema);
+    let validate = bySchema.get(text);
+    if (!validate) bySchema.set(text, (validate = ajv.compile(schema)));
+    return validate;
+  };
 
   return (operation, status, body) => {
     const op = findOperation(description, operation);
@@ -42,7 +51,7 @@ export function createResponseValidator(description: ApiDescription): ResponseVa
     let validate = compiled.get(key);
     if (validate === undefined) {
       const schema = op.responses[code];
-      validate = schema ? ajv.compile(schema as object) : null;
+      validate = schema ? compile(schema as object) : null;
       compiled.set(key, validate);
     }
     if (validate === null) return [];

@@ -89,8 +89,12 @@ export interface Leftover {
 export class Fixtures implements Holdings {
   /** What the run created and has not removed yet, by resourceKey. */
   private readonly live = new Map<string, Resource>();
-  /** GitLab ids taken from the pool and not yet given back. */
-  private readonly heldGitlabIds = new Set<number>();
+  /**
+   * GitLab ids taken from the pool and not yet given back, each with the scope holding it: a scope gives
+   * back only what it still holds (the removal of its project may have given the id back already, and
+   * another scope may hold it since).
+   */
+  private readonly heldGitlabIds = new Map<number, Scope>();
   /** CI projects the server made for the run: it does attach them to free GitLab ids. */
   private projectsMade = 0;
   /** Refusals taken for another client's doing without seeing its project (see refusalOn). */
@@ -199,9 +203,9 @@ export class Fixtures implements Holdings {
   }
 
   /** A GitLab project id the user manages, for a CI project about to be created. */
-  async acquireGitlabId(): Promise<number> {
+  async acquireGitlabId(holder: Scope): Promise<number> {
     const id = await this.options.gitlabIds.acquire(this.options.claimTimeoutMs);
-    this.heldGitlabIds.add(id);
+    this.heldGitlabIds.set(id, holder);
     return id;
   }
 
@@ -253,10 +257,15 @@ export class Fixtures implements Holdings {
     for (const id of ids) if (this.heldGitlabIds.delete(id)) this.options.gitlabIds.forfeit();
   }
 
-  /** Gives a GitLab id back, unless a live CI project of the run still uses it. */
-  releaseGitlabId(id: number): void {
+  /**
+   * Gives a GitLab id back, unless a live CI project of the run still uses it, or (with `holder`) unless
+   * another scope holds it now. Without a holder: the CI project on it was removed, whoever held it.
+   */
+  releaseGitlabId(id: number, holder?: Scope): void {
     const inUse = [...this.live.values()].some((r) => r.kind === 'project' && r.gitlabId === id);
-    if (inUse || !this.heldGitlabIds.delete(id)) return;
+    const held = this.heldGitlabIds.get(id);
+    if (inUse || held === undefined || (holder !== undefined && held !== holder)) return;
+    this.heldGitlabIds.delete(id);
     this.options.gitlabIds.release(id);
   }
 
@@ -368,18 +377,18 @@ export class Scope {
 
   /** A GitLab project id for a CI project a request of this scope is about to create; given back at close. */
   async reserveGitlabId(): Promise<number> {
-    const id = await this.fixtures.acquireGitlabId();
+    const id = await this.fixtures.acquireGitlabId(this);
     this.gitlabIds.push(id);
     return id;
   }
 
   /** Like reserveGitlabId, and checked to have no CI project right now (someone may have attached one since). */
   async freeGitlabId(): Promise<number> {
-    const projects = await new DashboardClient(this.setupApi, this.fixtures.options.user).listProjects();
-    const inUse = new Set(projects.map((p) => p.gitlab_id));
     for (;;) {
-      const id = await this.fixtures.acquireGitlabId();
-      if (!inUse.has(id)) {
+      const id = await this.fixtures.acquireGitlabId(this);
+      // Listed once the id is held: a listing from before a wait for it would show projects removed since.
+      const projects = await new DashboardClient(this.setupApi, this.fixtures.options.user).listProjects();
+      if (!projects.some((p) => p.gitlab_id === id)) {
         this.gitlabIds.push(id);
         return id;
       }
@@ -400,7 +409,7 @@ export class Scope {
       (o) => (o instanceof Error ? (o as RefusedClaim).refusal : undefined),
     );
     if (outcome instanceof Error) {
-      for (const id of suspected) this.fixtures.releaseGitlabId(id);
+      for (const id of suspected) this.fixtures.releaseGitlabId(id, this);
       throw outcome;
     }
     // The server does create projects: another client had those ids (its project gone before the listing was read).
@@ -409,7 +418,7 @@ export class Scope {
   }
 
   private async tryCreateProject(gitlab: GitlabClient, defaultRef: string, suspected: number[]): Promise<ProjectHandle | Error> {
-    const gitlabId = await this.fixtures.acquireGitlabId();
+    const gitlabId = await this.fixtures.acquireGitlabId(this);
     const body = this.fixtures.projectBody(gitlabId, defaultRef);
     try {
       const project = await gitlab.createProject(body);
@@ -424,7 +433,7 @@ export class Scope {
         return Object.assign(new NoGitlabIdLeft(why), { refusal: undefined });
       }
       if (refusal === 'unexplained') suspected.push(gitlabId);
-      else if (refusal === undefined) this.fixtures.releaseGitlabId(gitlabId);
+      else if (refusal === undefined) this.fixtures.releaseGitlabId(gitlabId, this);
       if (error instanceof Error) return Object.assign(error, { refusal });
       throw error;
     }
@@ -474,7 +483,7 @@ export class Scope {
   /** Removes what this scope created and gives its GitLab ids back; answers what could not be removed. */
   async close(): Promise<Leftover[]> {
     const left = await this.fixtures.removeInOrder(this.resources);
-    for (const id of this.gitlabIds) this.fixtures.releaseGitlabId(id);
+    for (const id of this.gitlabIds) this.fixtures.releaseGitlabId(id, this);
     this.resources.length = 0;
     this.gitlabIds.length = 0;
     return left;

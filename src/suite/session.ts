@@ -1,7 +1,5 @@
 // One suite file's session: the HTTP client, the state of the run, the validator, and the recording of
 // results. Created once per suite file; everything it creates is removed in the file's afterAll.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { RunConfig } from '../config/run-config';
 import { apiBase } from '../config/run-config';
 import { caseUnder, type CaseSpec, type OperationCases, type Prerequisite } from '../derive/cases';
@@ -11,12 +9,11 @@ import type { ApiRequest } from '../http/types';
 import { curlReproduction, evidenceOf, ExchangeLog, recordedOf, secretVariables, type Recorded, type SecretVariable } from '../report/evidence';
 import { Redactor, tokensIn } from '../report/redact';
 import { appendResult, type CheckResult } from '../report/results';
-import { readHandoff, readPlan } from '../runner/handoff';
+import { readDescription, readHandoff, readPlan } from '../runner/handoff';
 import { NotJudged, type CaseContext, type ResponseValidator } from '../scenarios/context';
 import { SCENARIOS } from '../scenarios/families';
 import { knowledgeOf } from '../scenarios/operations';
 import { expectationOf, strictExpectation, successStatus } from '../spec/expectations';
-import { readCatalog } from '../spec/files';
 import { createResponseValidator } from '../spec/response-validator';
 import type { ApiDescription, Operation, Rule } from '../spec/types';
 import { Fixtures, PrerequisiteFailed, type Scope } from '../state/fixtures';
@@ -37,41 +34,39 @@ class NonConformance extends Error {
   override readonly name = 'NonConformance';
 }
 
-export class Session {
+/**
+ * What the suite files of a run share: the run loads them all into one Jest module registry
+ * (src/runner/jest.ts), where they run side by side. One HTTP client, so that --concurrency bounds them
+ * together; one GitLab id pool; the secrets to redact; the description, read and validated once.
+ */
+class RunWide {
   readonly config: RunConfig;
   readonly rules: Map<string, Rule>;
-  private readonly resultsFile: string;
-  private readonly planned: Set<string>;
-  private readonly redactor: Redactor;
-  /** The exchanges of this file, for the evidence of its checks. */
-  private readonly exchangeLog = new ExchangeLog();
-  private readonly secretVariables: SecretVariable[];
+  readonly resultsFile: string;
+  readonly planned: Set<string>;
+  readonly secretVariables: SecretVariable[];
+  readonly redactor: Redactor;
   /** Tokens the server handed out (projects, runners): secrets too. */
-  private readonly serverTokens = new Set<string>();
-  private readonly world: World;
-  /** Only when the benchmark asks for it (GITLAB_CI_CONFORMANCE_TIMING). */
-  private readonly timing?: TimingLog;
-  private described?: Promise<{ description: ApiDescription; validate: ResponseValidator }>;
-  /** The description as the run's first suite file resolved it, for the next files (see description()). */
-  private readonly descriptionFile: string;
+  readonly serverTokens = new Set<string>();
+  /** Every exchange of the run, for the evidence of its checks. */
+  readonly exchangeLog = new ExchangeLog();
+  readonly client: HttpClient;
+  readonly gitlabIds: GitlabIdPool;
+  readonly ledger: Ledger;
+  private readonly described: Promise<{ description: ApiDescription; validate: ResponseValidator }>;
 
-  constructor(
-    file = 'suite',
-    /** The suite file, as the reports name it (suites/01_projects.test.ts). */
-    private readonly suite?: string,
-  ) {
+  constructor() {
     const handoff = readHandoff();
     this.config = handoff.config;
     this.resultsFile = handoff.resultsFile;
     this.planned = readPlan(handoff.planFile);
-    this.descriptionFile = path.join(path.dirname(handoff.resultsFile), 'description.json');
-    const cached = readDescription(this.descriptionFile);
-    if (cached) this.described = Promise.resolve({ description: cached, validate: createResponseValidator(cached) });
-    const catalog = cached?.catalog ?? readCatalog();
-    this.rules = new Map(catalog.rules.map((r) => [r.id, r]));
+    // The description as the run resolved it: parsing and validating spec/ again would cost half a second.
+    const description = readDescription(handoff.descriptionFile);
+    this.described = Promise.resolve({ description, validate: createResponseValidator(description) });
+    this.rules = new Map(description.catalog.rules.map((r) => [r.id, r]));
     this.secretVariables = secretVariables(this.config);
     this.redactor = new Redactor(this.secretVariables.map((s) => s.value));
-    const client = new HttpClient({
+    this.client = new HttpClient({
       baseUrl: apiBase(this.config.target),
       timeoutMs: this.config.timeoutMs,
       concurrency: this.config.concurrency,
@@ -83,19 +78,46 @@ export class Session {
         this.exchangeLog.record(outcome);
       },
     });
+    this.gitlabIds = new GitlabIdPool(this.config.gitlabProjectIds);
+    this.ledger = new Ledger(handoff.ledgerFile, Buffer.from(handoff.ledgerKey, 'base64'));
+  }
+
+  description() {
+    return this.described;
+  }
+}
+
+let runWide: RunWide | undefined;
+
+export class Session {
+  readonly config: RunConfig;
+  readonly rules: Map<string, Rule>;
+  private readonly run: RunWide;
+  private readonly world: World;
+  /** Only when the benchmark asks for it (GITLAB_CI_CONFORMANCE_TIMING). */
+  private readonly timing?: TimingLog;
+
+  constructor(
+    file = 'suite',
+    /** The suite file, as the reports name it (suites/01_projects.test.ts). */
+    private readonly suite?: string,
+  ) {
+    this.run = runWide ??= new RunWide();
+    this.config = this.run.config;
+    this.rules = this.run.rules;
     this.timing = TimingLog.fromEnvironment(file);
-    const timed = (purpose: 'check' | 'setup' | 'cleanup') => (this.timing ? this.timing.transport(client, purpose) : client);
+    const timed = (purpose: 'check' | 'setup' | 'cleanup') => (this.timing ? this.timing.transport(this.run.client, purpose) : this.run.client);
     const fixtures = new Fixtures({
       api: timed('setup'),
       checks: timed('check'),
       cleanup: timed('cleanup'),
       user: { privateToken: this.config.privateToken, gitlabUrl: this.config.gitlabUrl },
       naming: new Naming(this.config.runId),
-      gitlabIds: new GitlabIdPool(this.config.gitlabProjectIds),
+      gitlabIds: this.run.gitlabIds,
       claimTimeoutMs: this.config.timeoutMs * 6,
       // The set-up must not depend on what rule JSON-SUFFIX checks.
       runner: { jsonSuffix: false },
-      ledger: new Ledger(handoff.ledgerFile, Buffer.from(handoff.ledgerKey, 'base64')),
+      ledger: this.run.ledger,
     });
     this.world = new World(this.config, fixtures);
   }
@@ -106,7 +128,7 @@ export class Session {
    */
   selection(spec: CaseSpec, operation: Pick<OperationCases, 'operationId' | 'success'>): { spec: CaseSpec } & ({ run: true } | { run: false; report?: string }) {
     const { spec: resolved, skip } = caseUnder(this.config.profile, this.rules, spec, operation);
-    if (!this.planned.has(spec.id)) return { spec: resolved, run: false };
+    if (!this.run.planned.has(spec.id)) return { spec: resolved, run: false };
     if (skip) return { spec: resolved, run: false, report: skip };
     const missing = spec.needs.find((need) => !this.config[PREREQUISITE_REASONS[need].option]);
     if (missing) return { spec: resolved, run: false, report: PREREQUISITE_REASONS[missing].why };
@@ -114,12 +136,12 @@ export class Session {
   }
 
   recordSkip(spec: CaseSpec, operationLabel: string, reason: string): void {
-    appendResult(this.resultsFile, { id: spec.id, rule: spec.rule, operation: operationLabel, suite: this.suite, title: spec.title, status: 'skipped', reason });
+    appendResult(this.run.resultsFile, { id: spec.id, rule: spec.rule, operation: operationLabel, suite: this.suite, title: spec.title, status: 'skipped', reason });
   }
 
   /** Runs one case to its verdict, records it, and throws NonConformance when it failed. */
   async runCase(spec: CaseSpec, operationId: string, operationLabel: string): Promise<void> {
-    return this.timing ? this.timing.timeCase(() => this.runCaseNow(spec, operationId, operationLabel)) : this.runCaseNow(spec, operationId, operationLabel);
+    return this.timing ? this.timing.timeCase(spec.id, () => this.runCaseNow(spec, operationId, operationLabel)) : this.runCaseNow(spec, operationId, operationLabel);
   }
 
   private async runCaseNow(spec: CaseSpec, operationId: string, operationLabel: string): Promise<void> {
@@ -142,8 +164,8 @@ export class Session {
       durationMs: Math.round(performance.now() - started),
       evidence: problems.length ? this.evidence(recorded, checked) : undefined,
     };
-    const safe = { ...result, reason: result.reason && this.redactor.text(result.reason) };
-    appendResult(this.resultsFile, safe);
+    const safe = { ...result, reason: result.reason && this.run.redactor.text(result.reason) };
+    appendResult(this.run.resultsFile, safe);
     if (safe.status === 'failed') throw new NonConformance(`${spec.rule}: ${safe.reason}`);
   }
 
@@ -158,10 +180,10 @@ export class Session {
     let notJudged: string | undefined;
     const records: CaseRecords = { exchanges, checked, evidence: { since: 0 } };
     try {
-      const { description, validate } = await this.description();
+      const { description, validate } = await this.run.description();
       const op = operation(description, operationId);
       const ctx = this.context({ spec, op, description, validate, scope, records });
-      problems = await this.exchangeLog.track(recorded, () => SCENARIOS[spec.family](ctx));
+      problems = await this.run.exchangeLog.track(recorded, () => SCENARIOS[spec.family](ctx));
     } catch (error) {
       if (error instanceof NotJudged) notJudged = error.message;
       else problems = [error instanceof Error ? error.message : String(error)];
@@ -182,9 +204,9 @@ export class Session {
   private evidence(recorded: Recorded[], checked: Recorded[]) {
     const deciding = checked.filter((r) => r.error).at(-1) ?? checked.at(-1) ?? recorded.at(-1);
     if (!deciding) return undefined;
-    const steps = this.exchangeLog.sequence(recorded, deciding);
-    const curl = curlReproduction(steps, { secrets: this.secretVariables, serverTokens: this.serverTokens });
-    return evidenceOf(steps, this.redactor, this.redactor.text(curl));
+    const steps = this.run.exchangeLog.sequence(recorded, deciding);
+    const curl = curlReproduction(steps, { secrets: this.run.secretVariables, serverTokens: this.run.serverTokens });
+    return evidenceOf(steps, this.run.redactor, this.run.redactor.text(curl));
   }
 
   /** Removes everything this suite file created; what could not be removed stays in the ledger for the run. */
@@ -202,21 +224,6 @@ export class Session {
     const expectation = expectationOf(key, this.config.profile, this.rules);
     if ('skip' in expectation) throw new NotJudged(`${by.rule} of ${by.operationId}, which this check relies on, is ${expectation.skip}`);
     return expectation.statuses;
-  }
-
-  /**
-   * The description, read and validated once per run: the first suite file loads it from spec/ and
-   * leaves the resolved result in the run's private work directory, where the next files (each in its
-   * own Jest module registry) read it back instead of validating and dereferencing the spec again.
-   */
-  private description() {
-    this.described ??= (async () => {
-      const { loadDescription } = await import('../spec/load');
-      const description = await loadDescription();
-      writeDescription(this.descriptionFile, description);
-      return { description, validate: createResponseValidator(description) };
-    })();
-    return this.described;
   }
 
   private context({ spec, op, description, validate, scope, records }: CaseRun): CaseContext {
@@ -291,24 +298,6 @@ function sender(scope: Scope, records: CaseRecords): (request: ApiRequest) => Pr
     records.checked.push(response.wire);
     return exchange;
   };
-}
-
-function readDescription(file: string): ApiDescription | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as ApiDescription;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeDescription(file: string, description: ApiDescription): void {
-  try {
-    const partial = `${file}.${process.pid}.${Date.now()}`;
-    fs.writeFileSync(partial, JSON.stringify(description), { mode: 0o600 });
-    fs.renameSync(partial, file);
-  } catch {
-    // Only a cache: the next file loads the spec itself.
-  }
 }
 
 function operation(description: ApiDescription, operationId: string): Operation {

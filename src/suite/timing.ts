@@ -11,7 +11,7 @@ export type RequestPurpose = 'check' | 'setup' | 'cleanup';
 
 type Event =
   | { e: 'session'; file: string; t: number }
-  | { e: 'case'; file: string; t0: number; t1: number }
+  | { e: 'case'; file: string; id: string; t0: number; t1: number }
   | { e: 'request'; file: string; purpose: RequestPurpose; method: string; path: string; t0: number; t1: number; status?: number }
   | { e: 'closed'; file: string; t0: number; t1: number };
 
@@ -51,12 +51,12 @@ export class TimingLog {
     };
   }
 
-  async timeCase<T>(run: () => Promise<T>): Promise<T> {
+  async timeCase<T>(id: string, run: () => Promise<T>): Promise<T> {
     const t0 = now();
     try {
       return await run();
     } finally {
-      this.events.push({ e: 'case', file: this.file, t0, t1: now() });
+      this.events.push({ e: 'case', file: this.file, id, t0, t1: now() });
     }
   }
 

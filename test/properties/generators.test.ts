@@ -87,6 +87,27 @@ describe('properties', () => {
     expect(await checkProperty('check-a', fc.string(), holds, budget)).toEqual(outcome);
   });
 
+  test('a failing random input is shrunk with what generated it (a mapped value, which cannot shrink from itself)', async () => {
+    const holds = async ({ n }: { n: number }) => {
+      if (n >= 10) throw new PropertyViolation(`too big: ${n}`);
+    };
+    const outcome = await checkProperty('check-b', fc.nat(1000).map((n) => ({ n })), holds, { seed: 5, numRuns: 40 });
+    expect(outcome).toMatchObject({ failed: true, counterexample: { n: 10 }, problem: 'too big: 10' });
+  });
+
+  test('every input of a property is in flight at once while none fails', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const holds = async () => {
+      most = Math.max(most, (inFlight += 1));
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight -= 1;
+    };
+    const outcome = await checkProperty('check-c', fc.integer(), holds, { seed: 3, numRuns: 7, examples: [1, 2, 3] });
+    expect(outcome).toEqual({ failed: false, runs: 10 });
+    expect(most).toBe(10);
+  });
+
   test('a check seed depends on the run seed and the check id only', () => {
     expect(checkSeed(1, 'a')).toBe(checkSeed(1, 'a'));
     expect(new Set([checkSeed(1, 'a'), checkSeed(2, 'a'), checkSeed(1, 'b')]).size).toBe(3);

@@ -38,7 +38,8 @@ function expectUsageError(result: Awaited<ReturnType<typeof runCli>>, message: R
 }
 
 describe.each(['run', 'verify-pacts'])('%s with bad options: exit 2 and one line', (command) => {
-  test.each(CASES)('%s', async (_name, args, message) => {
+  // Each case is a CLI process of its own: they run side by side.
+  test.concurrent.each(CASES)('%s', async (_name, args, message) => {
     expectUsageError(await runCli([command, ...args], { GITLAB_CI_REPORT_DIR: tempDir('options-report') }), message);
   });
 

@@ -39,10 +39,7 @@ test.each(POINTS)('leftBehind lists everything still on the target: $stop after 
   let report: RunReport;
   try {
     const child = startCli(['run', ...targetArgs(proxy.url, stack, reportDir), '--only', ONLY, '--timeout', '2000']);
-    void proxy.seen(after).then(async () => {
-      if (stop === 'SIGTERM') child.process.kill('SIGTERM');
-      else await proxy.kill();
-    });
+    void proxy.seen(after).then(() => void (stop === 'SIGTERM' ? child.process.kill('SIGTERM') : proxy.kill()));
     const result = await child.done;
     expect(result.code).toBe(stop === 'SIGTERM' ? 143 : 1);
     report = readReport(reportDir);

@@ -31,18 +31,22 @@ test('20 runners polling at once for 10 pending builds: every build handed out e
   });
 });
 
-test('a burst of mixed requests stays fast', async () => {
+// Timing: the bound is the same requests sent one after another, measured in this test.
+test('a burst of mixed requests at once takes no longer than the same requests one after another', async () => {
   const p = await api.createProject();
   const runner = await api.registerRunner(p.token);
-  const started = Date.now();
-  await Promise.all(
-    Array.from({ length: 300 }, (_, i) =>
-      i % 3 === 0
-        ? api.call('GET', '/projects', { as: 'maintainer' })
-        : i % 3 === 1
-          ? api.call('POST', '/builds/register', { body: { token: runner.token } })
-          : api.call('GET', '/commits', { query: { project_id: p.id, project_token: p.token } }),
-    ),
-  );
-  expect(Date.now() - started).toBeLessThan(5000);
+  const request = (i: number) =>
+    i % 3 === 0
+      ? api.call('GET', '/projects', { as: 'maintainer' })
+      : i % 3 === 1
+        ? api.call('POST', '/builds/register', { body: { token: runner.token } })
+        : api.call('GET', '/commits', { query: { project_id: p.id, project_token: p.token } });
+  const COUNT = 300;
+  let started = performance.now();
+  for (let i = 0; i < COUNT; i += 1) await request(i);
+  const oneAfterAnother = performance.now() - started;
+  started = performance.now();
+  await Promise.all(Array.from({ length: COUNT }, (_, i) => request(i)));
+  // At once, the server and the client share the CPU the same way: nothing queues behind a lock.
+  expect(performance.now() - started).toBeLessThan(2 * oneAfterAnother);
 });

@@ -67,7 +67,7 @@ export interface VerifyPactsOptions {
   /** Where the pacts are; default contracts/pacts. */
   pactDir?: string;
   /** The run's ledger, when the verification is part of a run: what the states create is also removed by the run's sweep. */
-  ledger?: Pick<Ledger, 'created' | 'removed' | 'unanswered' | 'removalUnanswered'>;
+  ledger?: Pick<Ledger, 'created' | 'removed' | 'unanswered' | 'removalInDoubt'>;
   /** Only the pacts of these consumers. */
   consumers?: string[];
   /** Only these interactions (by consumer and description): the others are neither run nor reported. */

@@ -48,7 +48,7 @@ export interface FixturesOptions {
   /** How the runner client talks (default: like the real runners, paths with .json). */
   runner?: RunnerClientOptions;
   /** The run's ledger: what is recorded is also removed by the run's sweep. */
-  ledger?: Pick<Ledger, 'created' | 'removed' | 'unanswered' | 'removalUnanswered'>;
+  ledger?: Pick<Ledger, 'created' | 'removed' | 'unanswered' | 'removalInDoubt'>;
 }
 
 /**
@@ -127,8 +127,9 @@ export class Fixtures implements Holdings {
    * server may create a project on a request it should have refused): it must be removed all the same.
    */
   record(request: SentRequest, response: Pick<ApiResponse, 'status' | 'body'>, scope: Scope): void {
-    // A check (or a replayed request) removed one of the run's resources, and the server said so.
-    if (response.status >= 200 && response.status < 300) for (const live of [...this.live.values()]) if (removedBy(request, live)) this.forget(live);
+    // A check (or a replayed request) may have removed one of the run's resources: a 2xx does not prove it
+    // (a broken server answers 2xx to a removal it refuses), so it stays the run's to remove, in doubt.
+    if (response.status >= 200 && response.status < 300) this.removalsInDoubt(request);
     const resource = recogniseCreation(request, response, this);
     if (!resource) {
       // A creation answered 2xx without saying what it made (an empty or partial body): it may exist all the same.
@@ -150,7 +151,12 @@ export class Fixtures implements Holdings {
   /** Notes a request that got no answer: a creation may have made something, a removal may have removed what it names. */
   noAnswer(request: SentRequest, why: string): void {
     this.unanswered(request, why);
-    for (const resource of this.live.values()) if (removedBy(request, resource)) this.options.ledger?.removalUnanswered(resource);
+    this.removalsInDoubt(request);
+  }
+
+  /** The run's resources a request removes, if it did: they may be gone (the sweep says so if it cannot ask). */
+  private removalsInDoubt(request: SentRequest): void {
+    for (const resource of this.live.values()) if (removedBy(request, resource)) this.options.ledger?.removalInDoubt(resource);
   }
 
   /**
@@ -212,16 +218,17 @@ export class Fixtures implements Holdings {
   /**
    * Of the GitLab ids a refused creation used, those the user's listing shows a CI project on that is not
    * the run's (`seen`: another client's), and those still holding one the run removed (`kept`: the
-   * server answered a deletion and kept the project).
+   * server answered a deletion and kept the project), and those holding one of the run's own (`ours`).
    */
-  private async onTheIds(ids: readonly number[]): Promise<{ seen: number[]; kept: number[] }> {
+  private async onTheIds(ids: readonly number[]): Promise<{ seen: number[]; kept: number[]; ours: number[] }> {
     try {
-      const projects = await new DashboardClient(this.options.api, this.options.user).listProjects();
-      const others = projects.filter((p) => ids.includes(p.gitlab_id) && !this.owns(resourceKey({ kind: 'project', id: p.id })));
+      const projects = (await new DashboardClient(this.options.api, this.options.user).listProjects()).filter((p) => ids.includes(p.gitlab_id));
+      const isOurs = (p: { id: number }) => this.owns(resourceKey({ kind: 'project', id: p.id }));
+      const others = projects.filter((p) => !isOurs(p));
       const kept = others.filter((p) => this.removedProjects.has(p.id)).map((p) => p.gitlab_id);
-      return { seen: others.map((p) => p.gitlab_id).filter((id) => !kept.includes(id)), kept };
+      return { seen: others.map((p) => p.gitlab_id).filter((id) => !kept.includes(id)), kept, ours: projects.filter(isOurs).map((p) => p.gitlab_id) };
     } catch {
-      return { seen: [], kept: [] };
+      return { seen: [], kept: [], ours: [] };
     }
   }
 
@@ -231,7 +238,10 @@ export class Fixtures implements Holdings {
    */
   async refusalOn(ids: readonly number[]): Promise<Refusal | undefined> {
     if (ids.length === 0) return undefined;
-    const { seen, kept } = await this.onTheIds(ids);
+    const { seen, kept, ours } = await this.onTheIds(ids);
+    // An id with a CI project of the run's own on it (a check asked for the conflict) explains its refusal.
+    const open = ids.filter((id) => !ours.includes(id));
+    if (open.length === 0) return undefined;
     if (kept.length) {
       this.forfeitGitlabIds(kept);
       return 'kept';
@@ -239,7 +249,7 @@ export class Fixtures implements Holdings {
     // A server that attached the run's CI projects to its free GitLab ids before refuses one on a free id
     // because someone else had it, gone again before the listing was read (within a budget, so that a
     // server refusing for its own reasons cannot drain the pool).
-    const inferred = seen.length === 0 && this.projectsMade > 0 && this.inferredTakes < this.options.gitlabIds.total / 4 ? ids : [];
+    const inferred = seen.length === 0 && this.projectsMade > 0 && this.inferredTakes < this.options.gitlabIds.total / 4 ? open : [];
     this.inferredTakes += inferred.length ? 1 : 0;
     const taken = [...seen, ...inferred];
     this.forfeitGitlabIds(taken);
@@ -306,7 +316,7 @@ export class Fixtures implements Holdings {
     const removal = await removeResource(this.options.cleanup ?? this.options.api, this.options.user, resource);
     if (removal.gone) this.forget(resource);
     else {
-      if (removalMayHaveHappened(removal)) this.options.ledger?.removalUnanswered(resource);
+      if (removalMayHaveHappened(removal)) this.options.ledger?.removalInDoubt(resource);
       // Its GitLab id stays taken: the pool must not wait for it.
       if (resource.kind === 'project' && resource.gitlabId !== undefined) this.forfeitGitlabIds([resource.gitlabId]);
     }

@@ -465,7 +465,7 @@ class StateSession {
     for (const token of tokensIn(body)) this.redactor.add(token);
     if (!this.current) return;
     this.fixtures.record(sentOf(request), { status: response.status, body }, this.current.scope);
-    if (request.method === 'POST' && mayBeTaken(response.status)) this.current.refusedCreation = true;
+    if (request.method === 'POST' && mayBeTaken(response.status)) this.current.refusedWith = response.status;
   }
 
   /**
@@ -473,7 +473,7 @@ class StateSession {
    * they are given back), then removes what it created; answers every removal that failed.
    */
   private async close(interaction: Interaction): Promise<string[]> {
-    if (interaction.refusedCreation) interaction.claim = await this.fixtures.claimRefusalOn(interaction.scope.reservedGitlabIds);
+    if (interaction.refusedWith !== undefined) interaction.claim = await this.fixtures.claimRefusalOn(interaction.scope.reservedGitlabIds, interaction.refusedWith);
     const left: Leftover[] = await interaction.scope.close();
     return left.map(({ resource, why }) => `could not remove ${describeResource(resource)}: ${why}`);
   }

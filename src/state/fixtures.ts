@@ -236,7 +236,7 @@ export class Fixtures implements Holdings {
    * What a refused creation on GitLab ids the run holds met: `taken` when the user's listing shows another
    * client's CI project on one of them (given up for good), else `unexplained` (src/state/gitlab-id-pool.ts).
    */
-  async refusalOn(ids: readonly number[]): Promise<Refusal | undefined> {
+  async refusalOn(ids: readonly number[], status: number): Promise<Refusal | undefined> {
     if (ids.length === 0) return undefined;
     const { seen, kept, ours } = await this.onTheIds(ids);
     // An id with a CI project of the run's own on it (a check asked for the conflict) explains its refusal.
@@ -249,7 +249,8 @@ export class Fixtures implements Holdings {
     // A server that attached the run's CI projects to its free GitLab ids before refuses one on a free id
     // because someone else had it, gone again before the listing was read (within a budget, so that a
     // server refusing for its own reasons cannot drain the pool).
-    const inferred = seen.length === 0 && this.projectsMade > 0 && this.inferredTakes < this.options.gitlabIds.total / 4 ? open : [];
+    // Only for the documented conflict status (CONFLICT-409): a 400 is as often the server's own reasons.
+    const inferred = status === 409 && seen.length === 0 && this.projectsMade > 0 && this.inferredTakes < this.options.gitlabIds.total / 4 ? open : [];
     this.inferredTakes += inferred.length ? 1 : 0;
     const taken = [...seen, ...inferred];
     this.forfeitGitlabIds(taken);
@@ -257,8 +258,8 @@ export class Fixtures implements Holdings {
   }
 
   /** refusalOn, for a check's or an interaction's own creation: whether trying it again may help (src/state/gitlab-id-pool.ts). */
-  async claimRefusalOn(ids: readonly number[]): Promise<ClaimRefusal | undefined> {
-    const refusal = await this.refusalOn(ids);
+  async claimRefusalOn(ids: readonly number[], status: number): Promise<ClaimRefusal | undefined> {
+    const refusal = await this.refusalOn(ids, status);
     return refusal === 'kept' ? undefined : refusal;
   }
 
@@ -437,7 +438,7 @@ export class Scope {
       }
       return { id: project.id, token: project.token, gitlabId, name: body.name };
     } catch (error) {
-      const refusal = error instanceof ApiError && mayBeTaken(error.status) ? await this.fixtures.refusalOn([gitlabId]) : undefined;
+      const refusal = error instanceof ApiError && mayBeTaken(error.status) ? await this.fixtures.refusalOn([gitlabId], error.status) : undefined;
       if (refusal === 'kept') {
         const why = `${error instanceof Error ? error.message : String(error)}: a CI project the server answered as removed is still on GitLab project ${gitlabId}, so no GitLab project is ever freed`;
         return Object.assign(new NoGitlabIdLeft(why), { refusal: undefined });

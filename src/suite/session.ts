@@ -275,8 +275,9 @@ interface CaseRecords {
  * (src/state/gitlab-id-pool.ts). Ids another client took are never used again.
  */
 async function refusalIn(exchanges: Exchange[], scope: Scope, world: World): Promise<ClaimRefusal | undefined> {
-  const refused = exchanges.some(({ request, response }) => request.method === 'POST' && mayBeTaken(response.status));
-  return refused ? world.fixtures.claimRefusalOn(scope.reservedGitlabIds) : undefined;
+  const refusals = exchanges.filter(({ request, response }) => request.method === 'POST' && mayBeTaken(response.status)).map(({ response }) => response.status);
+  if (refusals.length === 0) return undefined;
+  return world.fixtures.claimRefusalOn(scope.reservedGitlabIds, refusals.includes(409) ? 409 : refusals[0]);
 }
 
 /** Of two refusals, the one that says more: another client's project seen beats nothing seen. */

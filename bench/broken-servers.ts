@@ -3,7 +3,7 @@
 // time (no --only), compared with a normal run through a proxy that changes nothing. The bound (issue
 // 16): no broken server makes a run take more than 2x a normal one.
 //
-//   npm run build && npx ts-node --transpile-only bench/broken-servers.ts [NAME,...]
+//   npm run bench:broken-servers [-- NAME,...]   (builds, then ts-node bench/broken-servers.ts)
 //
 // BENCH_PARALLEL (default 2) runs at once; BENCH_CAP_S (default 180) ends a run that takes longer (its
 // time is then reported as at least the cap); BENCH_LABEL also writes bench/results/broken-servers-<label>.json.

@@ -16,8 +16,8 @@ export class Interaction {
   readonly states: string[] = [];
   /** The first state that could not be set up, with the reason (no secret in it). */
   failure?: string;
-  /** The replayed request's creation was refused: on a GitLab project its states took, maybe taken by another run. */
-  refusedCreation = false;
+  /** The status that refused the replayed request's creation: on a GitLab project its states took, maybe taken by another run. */
+  refusedWith?: number;
   /** What that refusal met (src/state/gitlab-id-pool.ts): the interaction is replayed again when it failed. */
   claim?: ClaimRefusal;
 

@@ -67,7 +67,7 @@ export interface VerifyPactsOptions {
   /** Where the pacts are; default contracts/pacts. */
   pactDir?: string;
   /** The run's ledger, when the verification is part of a run: what the states create is also removed by the run's sweep. */
-  ledger?: Pick<Ledger, 'created' | 'removed' | 'unanswered' | 'removalUnanswered'>;
+  ledger?: Pick<Ledger, 'created' | 'removed' | 'unanswered' | 'removalInDoubt'>;
   /** Only the pacts of these consumers. */
   consumers?: string[];
   /** Only these interactions (by consumer and description): the others are neither run nor reported. */
@@ -181,6 +181,8 @@ async function replay(
 ): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
   const replays = new ReplayRecorder(config.target, secretVariables(config));
   const session = StateSession.start(config, { options, gitlabIds }, redactor, replays);
+  /** Runs of the verifier so far (an interaction replayed again is not progress). */
+  let rounds = 0;
   const recorder = await startProxy({
     target: config.target,
     exchange: async (req, send) => {
@@ -191,7 +193,7 @@ async function replay(
       });
       replays.answered(req, res);
       session.record(req, res);
-      options.onReplayed?.();
+      if (rounds <= 1) options.onReplayed?.();
       return res;
     },
   });
@@ -204,7 +206,6 @@ async function replay(
     // Interactions whose replayed creation met a GitLab project another run took are replayed again,
     // with other ones, as the suites' cases are (the policy is claiming's).
     let todo = plans;
-    let rounds = 0;
     const urls = { providerBaseUrl: recorder.url, providerStatesSetupUrl: stateServer.url };
     await claiming(
       async () => {
@@ -463,8 +464,8 @@ class StateSession {
     const body = jsonOf(response);
     for (const token of tokensIn(body)) this.redactor.add(token);
     if (!this.current) return;
-    this.fixtures.record(creationOf(request), { status: response.status, body }, this.current.scope);
-    if (request.method === 'POST' && mayBeTaken(response.status)) this.current.refusedCreation = true;
+    this.fixtures.record(sentOf(request), { status: response.status, body }, this.current.scope);
+    if (request.method === 'POST' && mayBeTaken(response.status)) this.current.refusedWith = response.status;
   }
 
   /**
@@ -472,15 +473,15 @@ class StateSession {
    * they are given back), then removes what it created; answers every removal that failed.
    */
   private async close(interaction: Interaction): Promise<string[]> {
-    if (interaction.refusedCreation) interaction.claim = await this.fixtures.refusalOn(interaction.scope.reservedGitlabIds);
+    if (interaction.refusedWith !== undefined) interaction.claim = await this.fixtures.claimRefusalOn(interaction.scope.reservedGitlabIds, interaction.refusedWith);
     const left: Leftover[] = await interaction.scope.close();
     return left.map(({ resource, why }) => `could not remove ${describeResource(resource)}: ${why}`);
   }
 
-  /** Notes a replayed creation the target did not answer: it may have made it all the same. */
+  /** Notes a replayed request the target did not answer: it may have made (or removed) something all the same. */
   unanswered(request: ProxiedRequest, error: unknown): void {
     if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') return; // it never reached the target
-    this.fixtures.unanswered(creationOf(request), `got no answer: ${error instanceof Error ? error.message : String(error)}`);
+    this.fixtures.noAnswer(sentOf(request), `got no answer: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   /** Removes whatever is left (an interrupted verification); answers every removal that failed. */
@@ -492,8 +493,8 @@ class StateSession {
   }
 }
 
-/** A replayed request, as the fixtures judge creations: its path below /api/v1 and its body bytes. */
-function creationOf(request: ProxiedRequest) {
+/** A replayed request, as the fixtures judge what it creates or removes: its path below /api/v1 and its body bytes. */
+function sentOf(request: ProxiedRequest) {
   return { method: request.method, path: request.path.replace(/^\/api\/v1/, ''), rawBody: request.body };
 }
 

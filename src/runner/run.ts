@@ -265,7 +265,7 @@ async function sweep(api: HttpClient, config: RunConfig, ledger: Ledger): Promis
     }
     if (failed.size === 0 || deadInARow >= SWEEP_GIVE_UP_AFTER) break;
   }
-  const mayBeGone = (resource: Resource) => (doubtful.has(resourceKey(resource)) ? '; a removal of it got no answer, so it may be gone' : '');
+  const mayBeGone = (resource: Resource) => (doubtful.has(resourceKey(resource)) ? '; a request that removes it was sent (its answer lost, or a check\'s), so it may be gone' : '');
   const leftBehind = [...failed].map(([resource, why]) => `${describeResource(resource)}: ${why}${mayBeGone(resource)}`);
   const listed = new Set([...failed.keys()].flatMap((r) => (r.kind === 'project' ? [r.id] : [])));
   return [...leftBehind, ...(await sweepUnanswered(api, config, deadInARow < SWEEP_GIVE_UP_AFTER, listed, ledger.unansweredCreations()))];

@@ -7,11 +7,11 @@
 import crypto from 'node:crypto';
 import { ApiError, DashboardClient, GitlabClient, RunnerClient, type BuildState, type PushData, type RunnerClientOptions, type UserCredentials } from '../clients';
 import { TransportError } from '../http/client';
-import type { ApiRequest, ApiResponse, Transport } from '../http/types';
-import { claiming, mayBeTaken, type ClaimRefusal, type GitlabIdPool } from './gitlab-id-pool';
+import type { ApiRequest, ApiResponse, Transport, WireExchange } from '../http/types';
+import { claiming, mayBeTaken, NoGitlabIdLeft, type ClaimRefusal, type GitlabIdPool } from './gitlab-id-pool';
 import type { Ledger } from './ledger';
 import type { Naming } from './naming';
-import { recogniseCreation, removalMayHaveHappened, REMOVAL_ORDER, removeResource, resourceKey, unansweredCreation, whyNotRemoved, type Holdings, type Removal, type Resource } from './resources';
+import { recogniseCreation, removalMayHaveHappened, removedBy, REMOVAL_ORDER, removeResource, resourceKey, unansweredCreation, whyNotRemoved, type Holdings, type Removal, type Resource } from './resources';
 
 export interface ProjectHandle {
   id: number;
@@ -48,14 +48,37 @@ export interface FixturesOptions {
   /** How the runner client talks (default: like the real runners, paths with .json). */
   runner?: RunnerClientOptions;
   /** The run's ledger: what is recorded is also removed by the run's sweep. */
-  ledger?: Pick<Ledger, 'created' | 'removed' | 'unanswered' | 'removalUnanswered'>;
+  ledger?: Pick<Ledger, 'created' | 'removed' | 'unanswered' | 'removalInDoubt'>;
+}
+
+/**
+ * A prerequisite (the state a group of checks needs) that the server cannot make: its answer was unusable
+ * (a 2xx that does not say what it made), or no GitLab id is left. Every later case of the suite file that
+ * needs it fails at once with this, and the first failure's exchanges as its evidence.
+ */
+export class PrerequisiteFailed extends Error {
+  override readonly name = 'PrerequisiteFailed';
+  constructor(
+    what: string,
+    cause: Error,
+    /** The exchanges of the first failure, as sent and received. */
+    readonly exchanges: readonly WireExchange[],
+  ) {
+    super(`prerequisite "${what}" failed: ${cause.message}`);
+  }
 }
 
 /** A failed creation of a project, with what its refusal met, if it may have met another client. */
 type RefusedClaim = Error & { refusal?: ClaimRefusal };
 
-/** What of a request tells whether it creates something, and what it named it. */
-type CreationRequest = Pick<ApiRequest, 'method' | 'path' | 'body' | 'rawBody'>;
+/** What a refused creation met: also `kept`, a CI project the server answered as removed (no retry mends that). */
+export type Refusal = ClaimRefusal | 'kept';
+
+/** The prerequisite most checks share, whose failure also closes the GitLab id pool. */
+const PROJECT = 'a CI project of the run';
+
+/** What of a request tells whether it creates or removes something, and which. */
+type SentRequest = Pick<ApiRequest, 'method' | 'path' | 'query' | 'body' | 'rawBody'>;
 
 /** Something that could not be removed, and why (no secret in it). */
 export interface Leftover {
@@ -76,6 +99,10 @@ export class Fixtures implements Holdings {
   private projectsMade = 0;
   /** Refusals taken for another client's doing without seeing its project (see refusalOn). */
   private inferredTakes = 0;
+  /** CI projects the server answered as removed. */
+  private readonly removedProjects = new Set<number>();
+  /** Prerequisites the server cannot make, by name: later cases needing one fail at once. */
+  private readonly broken = new Map<string, PrerequisiteFailed>();
 
   constructor(readonly options: FixturesOptions) {}
 
@@ -99,7 +126,10 @@ export class Fixtures implements Holdings {
    * Records into `scope` whatever a request created, whether or not the caller expected it to (a broken
    * server may create a project on a request it should have refused): it must be removed all the same.
    */
-  record(request: CreationRequest, response: Pick<ApiResponse, 'status' | 'body'>, scope: Scope): void {
+  record(request: SentRequest, response: Pick<ApiResponse, 'status' | 'body'>, scope: Scope): void {
+    // A check (or a replayed request) may have removed one of the run's resources: a 2xx does not prove it
+    // (a broken server answers 2xx to a removal it refuses), so it stays the run's to remove, in doubt.
+    if (response.status >= 200 && response.status < 300) this.removalsInDoubt(request);
     const resource = recogniseCreation(request, response, this);
     if (!resource) {
       // A creation answered 2xx without saying what it made (an empty or partial body): it may exist all the same.
@@ -113,9 +143,55 @@ export class Fixtures implements Holdings {
   }
 
   /** Notes a creation request that got no usable answer: what it made, if anything, is looked for by name at the end. */
-  unanswered(request: CreationRequest, why: string): void {
+  private unanswered(request: SentRequest, why: string): void {
     const creation = unansweredCreation(request, why);
     if (creation) this.options.ledger?.unanswered(creation);
+  }
+
+  /** Notes a request that got no answer: a creation may have made something, a removal may have removed what it names. */
+  noAnswer(request: SentRequest, why: string): void {
+    this.unanswered(request, why);
+    this.removalsInDoubt(request);
+  }
+
+  /** The run's resources a request removes, if it did: they may be gone (the sweep says so if it cannot ask). */
+  private removalsInDoubt(request: SentRequest): void {
+    for (const resource of this.live.values()) if (removedBy(request, resource)) this.options.ledger?.removalInDoubt(resource);
+  }
+
+  /**
+   * Makes a prerequisite through `api` (a view of the scope's set-up transport that keeps its exchanges),
+   * or fails at once if the server could not make it before; a failure no retry can mend is remembered.
+   */
+  async prerequisite<T>(what: string, api: Transport, make: (api: Transport) => Promise<T>): Promise<T> {
+    const known = this.broken.get(what);
+    if (known) throw known;
+    const exchanges: WireExchange[] = [];
+    const keeping: Transport = {
+      send: async (request) => {
+        try {
+          const response = await api.send(request);
+          exchanges.push(response.wire);
+          return response;
+        } catch (error) {
+          if (error instanceof TransportError && error.sent) exchanges.push({ ...error.sent });
+          throw error;
+        }
+      },
+    };
+    try {
+      return await make(keeping);
+    } catch (error) {
+      const status = exchanges.at(-1)?.response?.status ?? 0;
+      const unusable = status >= 200 && status < 300;
+      if (error instanceof Error && (unusable || error instanceof NoGitlabIdLeft)) {
+        const failed = new PrerequisiteFailed(what, error, exchanges);
+        this.broken.set(what, failed);
+        // Without CI projects no GitLab id is of use: those waiting for one fail now.
+        if (what === PROJECT) this.options.gitlabIds.close(failed);
+      }
+      throw error;
+    }
   }
 
   /** `api`, recording into `scope` every creation its answers show, and noting creations that got no answer. */
@@ -123,7 +199,7 @@ export class Fixtures implements Holdings {
     return {
       send: async (request) => {
         const response = await api.send(request).catch((error: unknown) => {
-          if (error instanceof TransportError && error.mayHaveArrived) this.unanswered(request, `got no answer: ${error.reason}`);
+          if (error instanceof TransportError && error.mayHaveArrived) this.noAnswer(request, `got no answer: ${error.reason}`);
           throw error;
         });
         this.record(request, response, scope);
@@ -139,15 +215,20 @@ export class Fixtures implements Holdings {
     return id;
   }
 
-  /** Of the GitLab ids a refused creation used, those another client has attached a CI project to (the user's listing shows one that is not the run's). */
-  private async takenByAnother(ids: readonly number[]): Promise<number[]> {
-    if (ids.length === 0) return [];
+  /**
+   * Of the GitLab ids a refused creation used, those the user's listing shows a CI project on that is not
+   * the run's (`seen`: another client's), and those still holding one the run removed (`kept`: the
+   * server answered a deletion and kept the project), and those holding one of the run's own (`ours`).
+   */
+  private async onTheIds(ids: readonly number[]): Promise<{ seen: number[]; kept: number[]; ours: number[] }> {
     try {
-      const projects = await new DashboardClient(this.options.api, this.options.user).listProjects();
-      const others = new Set(projects.filter((p) => !this.owns(resourceKey({ kind: 'project', id: p.id }))).map((p) => p.gitlab_id));
-      return ids.filter((id) => others.has(id));
+      const projects = (await new DashboardClient(this.options.api, this.options.user).listProjects()).filter((p) => ids.includes(p.gitlab_id));
+      const isOurs = (p: { id: number }) => this.owns(resourceKey({ kind: 'project', id: p.id }));
+      const others = projects.filter((p) => !isOurs(p));
+      const kept = others.filter((p) => this.removedProjects.has(p.id)).map((p) => p.gitlab_id);
+      return { seen: others.map((p) => p.gitlab_id).filter((id) => !kept.includes(id)), kept, ours: projects.filter(isOurs).map((p) => p.gitlab_id) };
     } catch {
-      return [];
+      return { seen: [], kept: [], ours: [] };
     }
   }
 
@@ -155,17 +236,31 @@ export class Fixtures implements Holdings {
    * What a refused creation on GitLab ids the run holds met: `taken` when the user's listing shows another
    * client's CI project on one of them (given up for good), else `unexplained` (src/state/gitlab-id-pool.ts).
    */
-  async refusalOn(ids: readonly number[]): Promise<ClaimRefusal | undefined> {
+  async refusalOn(ids: readonly number[], status: number): Promise<Refusal | undefined> {
     if (ids.length === 0) return undefined;
-    const seen = await this.takenByAnother(ids);
+    const { seen, kept, ours } = await this.onTheIds(ids);
+    // An id with a CI project of the run's own on it (a check asked for the conflict) explains its refusal.
+    const open = ids.filter((id) => !ours.includes(id));
+    if (open.length === 0) return undefined;
+    if (kept.length) {
+      this.forfeitGitlabIds(kept);
+      return 'kept';
+    }
     // A server that attached the run's CI projects to its free GitLab ids before refuses one on a free id
     // because someone else had it, gone again before the listing was read (within a budget, so that a
     // server refusing for its own reasons cannot drain the pool).
-    const inferred = seen.length === 0 && this.projectsMade > 0 && this.inferredTakes < this.options.gitlabIds.total / 4 ? ids : [];
+    // Only for the documented conflict status (CONFLICT-409): a 400 is as often the server's own reasons.
+    const inferred = status === 409 && seen.length === 0 && this.projectsMade > 0 && this.inferredTakes < this.options.gitlabIds.total / 4 ? open : [];
     this.inferredTakes += inferred.length ? 1 : 0;
     const taken = [...seen, ...inferred];
     this.forfeitGitlabIds(taken);
     return taken.length ? 'taken' : 'unexplained';
+  }
+
+  /** refusalOn, for a check's or an interaction's own creation: whether trying it again may help (src/state/gitlab-id-pool.ts). */
+  async claimRefusalOn(ids: readonly number[], status: number): Promise<ClaimRefusal | undefined> {
+    const refusal = await this.refusalOn(ids, status);
+    return refusal === 'kept' ? undefined : refusal;
   }
 
   /** GitLab ids that another client may have taken: never handed out again, never taken for the run's own. */
@@ -220,16 +315,22 @@ export class Fixtures implements Holdings {
     const key = resourceKey(resource);
     if (!this.live.has(key)) return { gone: true };
     const removal = await removeResource(this.options.cleanup ?? this.options.api, this.options.user, resource);
-    if (removal.gone) {
-      this.live.delete(key);
-      this.options.ledger?.removed(resource);
-      if (resource.kind === 'project' && resource.gitlabId !== undefined) this.releaseGitlabId(resource.gitlabId);
-    } else {
-      if (removalMayHaveHappened(removal)) this.options.ledger?.removalUnanswered(resource);
+    if (removal.gone) this.forget(resource);
+    else {
+      if (removalMayHaveHappened(removal)) this.options.ledger?.removalInDoubt(resource);
       // Its GitLab id stays taken: the pool must not wait for it.
       if (resource.kind === 'project' && resource.gitlabId !== undefined) this.forfeitGitlabIds([resource.gitlabId]);
     }
     return removal;
+  }
+
+  /** A resource of the run that is gone: out of the ledger, and its GitLab id given back. */
+  private forget(resource: Resource): void {
+    this.live.delete(resourceKey(resource));
+    this.options.ledger?.removed(resource);
+    if (resource.kind !== 'project') return;
+    this.removedProjects.add(resource.id);
+    if (resource.gitlabId !== undefined) this.releaseGitlabId(resource.gitlabId);
   }
 
   /**
@@ -307,11 +408,15 @@ export class Scope {
   }
 
   /** A CI project of the run, on a GitLab project the run holds (another one if someone took it meanwhile). */
-  async createProject(defaultRef = 'master'): Promise<ProjectHandle> {
+  createProject(defaultRef = 'master'): Promise<ProjectHandle> {
+    return this.fixtures.prerequisite(PROJECT, this.setupApi, (api) => this.claimProject(new GitlabClient(api, this.fixtures.options.user), defaultRef));
+  }
+
+  private async claimProject(gitlab: GitlabClient, defaultRef: string): Promise<ProjectHandle> {
     /** Ids whose creation was refused for no reason the listing showed: held aside until the outcome says why. */
     const suspected: number[] = [];
     const outcome = await claiming(
-      () => this.tryCreateProject(defaultRef, suspected),
+      () => this.tryCreateProject(gitlab, defaultRef, suspected),
       (o) => (o instanceof Error ? (o as RefusedClaim).refusal : undefined),
     );
     if (outcome instanceof Error) {
@@ -323,17 +428,21 @@ export class Scope {
     return outcome;
   }
 
-  private async tryCreateProject(defaultRef: string, suspected: number[]): Promise<ProjectHandle | Error> {
+  private async tryCreateProject(gitlab: GitlabClient, defaultRef: string, suspected: number[]): Promise<ProjectHandle | Error> {
     const gitlabId = await this.fixtures.acquireGitlabId(this);
     const body = this.fixtures.projectBody(gitlabId, defaultRef);
     try {
-      const project = await this.gitlab.createProject(body);
+      const project = await gitlab.createProject(body);
       if (!this.fixtures.owns(resourceKey({ kind: 'project', id: project.id }))) {
         throw new Error(`POST /projects answered a CI project on gitlab_id ${project.gitlab_id}, not the ${gitlabId} it was asked for: not used`);
       }
       return { id: project.id, token: project.token, gitlabId, name: body.name };
     } catch (error) {
-      const refusal = error instanceof ApiError && mayBeTaken(error.status) ? await this.fixtures.refusalOn([gitlabId]) : undefined;
+      const refusal = error instanceof ApiError && mayBeTaken(error.status) ? await this.fixtures.refusalOn([gitlabId], error.status) : undefined;
+      if (refusal === 'kept') {
+        const why = `${error instanceof Error ? error.message : String(error)}: a CI project the server answered as removed is still on GitLab project ${gitlabId}, so no GitLab project is ever freed`;
+        return Object.assign(new NoGitlabIdLeft(why), { refusal: undefined });
+      }
       if (refusal === 'unexplained') suspected.push(gitlabId);
       else if (refusal === undefined) this.fixtures.releaseGitlabId(gitlabId, this);
       if (error instanceof Error) return Object.assign(error, { refusal });
@@ -345,9 +454,12 @@ export class Scope {
    * A runner specific to a project of the run (never a shared one: on staging it would take other
    * people's builds), tagged so that it only ever takes the run's builds.
    */
-  async registerRunner(project: Pick<ProjectHandle, 'token'>, tags = [this.fixtures.naming.tag()]): Promise<RunnerHandle> {
-    const { id, token } = await this.runner().register({ token: project.token, description: this.fixtures.naming.name('runner'), tags });
-    return { id, token };
+  registerRunner(project: Pick<ProjectHandle, 'token'>, tags = [this.fixtures.naming.tag()]): Promise<RunnerHandle> {
+    return this.fixtures.prerequisite('a runner of the run', this.setupApi, async (api) => {
+      const runner = new RunnerClient(api, this.fixtures.options.runner);
+      const { id, token } = await runner.register({ token: project.token, description: this.fixtures.naming.name('runner'), tags });
+      return { id, token };
+    });
   }
 
   async linkRunner(project: Pick<ProjectHandle, 'id'>, runner: Pick<RunnerHandle, 'id'>): Promise<void> {

@@ -1,6 +1,11 @@
 // GitLab projects the run may attach its CI projects to. A CI project needs a GitLab project that the
 // user manages and that has no CI project yet (one per gitlab_id). The pool hands ids out one at a time
 // and takes them back once the CI project is deleted, so a run needs only as many as it has alive at once.
+/** None of the pool's ids can ever be handed out again. */
+export class NoGitlabIdLeft extends Error {
+  override readonly name = 'NoGitlabIdLeft';
+}
+
 export class GitlabIdPool {
   private readonly free: number[];
   /** Each is granted an id, or undefined when none can come any more. */
@@ -9,6 +14,8 @@ export class GitlabIdPool {
   private out = 0;
   /** How many the pool started with. */
   readonly total: number;
+  /** Why no id is handed out any more, once closed. */
+  private closed?: Error;
 
   constructor(ids: number[]) {
     this.free = [...ids];
@@ -24,6 +31,7 @@ export class GitlabIdPool {
    * out, none can ever come: it fails at once.
    */
   acquire(timeoutMs: number): Promise<number> {
+    if (this.closed) return Promise.reject(this.closed);
     const id = this.free.shift();
     if (id !== undefined) {
       this.out += 1;
@@ -37,7 +45,7 @@ export class GitlabIdPool {
       }, timeoutMs);
       const grant = (granted: number | undefined) => {
         clearTimeout(timer);
-        if (granted === undefined) reject(this.noneLeft());
+        if (granted === undefined) reject(this.closed ?? this.noneLeft());
         else resolve(granted);
       };
       this.waiting.push(grant);
@@ -45,7 +53,13 @@ export class GitlabIdPool {
   }
 
   private noneLeft(): Error {
-    return new Error(`no GitLab project id left: all ${this.total} were given up (a CI project the run did not make, or could not remove, is on them)`);
+    return new NoGitlabIdLeft(`no GitLab project id left: all ${this.total} were given up (a CI project the run did not make, or could not remove, is on them)`);
+  }
+
+  /** No id will be of use any more (the server cannot make CI projects): every acquire fails with `reason`, those waiting too. */
+  close(reason: Error): void {
+    this.closed = reason;
+    for (const waiter of this.waiting.splice(0)) waiter(undefined);
   }
 
   /** An id handed out that is never coming back (another client took it, or a CI project on it could not be removed). */

@@ -10,7 +10,7 @@ type Line =
   | { op: 'created'; resource: Resource }
   | { op: 'removed'; key: string }
   | { op: 'unanswered'; creation: Unanswered }
-  | { op: 'removal-unanswered'; key: string };
+  | { op: 'removal-in-doubt'; key: string };
 
 export class Ledger {
   constructor(
@@ -35,14 +35,14 @@ export class Ledger {
     this.append({ op: 'unanswered', creation });
   }
 
-  /** A removal that got no answer: the resource may be gone, or not. */
-  removalUnanswered(resource: Resource): void {
-    this.append({ op: 'removal-unanswered', key: resourceKey(resource) });
+  /** A request that removes the resource was sent and its outcome is not known for sure (no answer, or a check's 2xx): it may be gone, or not. */
+  removalInDoubt(resource: Resource): void {
+    this.append({ op: 'removal-in-doubt', key: resourceKey(resource) });
   }
 
-  /** Keys (resourceKey) of resources a removal of which got no answer. */
+  /** Keys (resourceKey) of resources whose removal is in doubt. */
   doubtfulRemovals(): Set<string> {
-    return new Set(this.lines().flatMap((entry) => (entry.op === 'removal-unanswered' ? [entry.key] : [])));
+    return new Set(this.lines().flatMap((entry) => (entry.op === 'removal-in-doubt' ? [entry.key] : [])));
   }
 
   /** What was created and not yet removed, newest first (the order to delete in). */

@@ -156,6 +156,14 @@ export function unansweredCreation(request: Pick<ApiRequest, 'method' | 'path' |
   return { kind, name: typeof name === 'string' ? name : undefined, why };
 }
 
+/** Whether a request (the fixtures', a check's or a replayed one) is one that removes `resource`. */
+export function removedBy(request: Pick<ApiRequest, 'method' | 'path' | 'query' | 'body' | 'rawBody'>, resource: Resource): boolean {
+  // The removal as the registry sends it; the user's credentials do not decide which resource it is.
+  const removal = kindOf(resource).removal(resource, { privateToken: '', gitlabUrl: '' });
+  if (request.method !== removal.method || request.path.replace(/\.json$/, '') !== removal.path) return false;
+  return resource.kind !== 'runner' || fieldsOf(request)?.token === resource.token || request.query?.token === resource.token;
+}
+
 /** Lines saying what creations that got no usable answer may have left, one per kind. */
 export function describeUnanswered(unanswered: readonly Unanswered[]): string[] {
   return REMOVAL_ORDER.flatMap((kind) => {

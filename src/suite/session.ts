@@ -16,7 +16,7 @@ import { knowledgeOf } from '../scenarios/operations';
 import { expectationOf, strictExpectation, successStatus } from '../spec/expectations';
 import { createResponseValidator } from '../spec/response-validator';
 import type { ApiDescription, Operation, Rule } from '../spec/types';
-import { Fixtures, type Scope } from '../state/fixtures';
+import { Fixtures, PrerequisiteFailed, type Scope } from '../state/fixtures';
 import { claiming, GitlabIdPool, mayBeTaken, type ClaimRefusal } from '../state/gitlab-id-pool';
 import { Ledger } from '../state/ledger';
 import { Naming } from '../state/naming';
@@ -187,6 +187,8 @@ export class Session {
     } catch (error) {
       if (error instanceof NotJudged) notJudged = error.message;
       else problems = [error instanceof Error ? error.message : String(error)];
+      // Failed at once: the evidence is the exchanges of the prerequisite's first failure.
+      if (error instanceof PrerequisiteFailed) recorded.push(...error.exchanges);
     }
     const since = (r: Recorded) => r.startedAt >= records.evidence.since;
     // Not judged counts too: another run's project on a GitLab id it took can be why the status was another.
@@ -273,8 +275,9 @@ interface CaseRecords {
  * (src/state/gitlab-id-pool.ts). Ids another client took are never used again.
  */
 async function refusalIn(exchanges: Exchange[], scope: Scope, world: World): Promise<ClaimRefusal | undefined> {
-  const refused = exchanges.some(({ request, response }) => request.method === 'POST' && mayBeTaken(response.status));
-  return refused ? world.fixtures.refusalOn(scope.reservedGitlabIds) : undefined;
+  const refusals = exchanges.filter(({ request, response }) => request.method === 'POST' && mayBeTaken(response.status)).map(({ response }) => response.status);
+  if (refusals.length === 0) return undefined;
+  return world.fixtures.claimRefusalOn(scope.reservedGitlabIds, refusals.includes(409) ? 409 : refusals[0]);
 }
 
 /** Of two refusals, the one that says more: another client's project seen beats nothing seen. */

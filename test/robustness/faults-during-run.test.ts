@@ -101,8 +101,8 @@ describe('the target dies in the middle of the run', () => {
 
   test('the run ends with exit 1 and writes its report', () => {
     expect(result.code).toBe(1);
-    // Most of this time is cases waiting for a GitLab id: World.createProject does not give its id back
-    // when the request fails (see the report of issue 7); with that fixed the run ends in seconds.
+    // Only a guard against a hang (the run ends in seconds): cases that cannot reach the target fail at
+    // once, and the GitLab id pool fails at once when no id can come back.
     expect(result.durationMs).toBeLessThan(100_000);
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(report.summary.failed).toBeGreaterThan(0);

@@ -1,0 +1,65 @@
+// Broken servers are judged fast: when the state a group of checks needs cannot be made (a creation
+// answers an unusable body, a deletion does not free its GitLab project), the rest of the group fails at
+// once with the prerequisite's reason and the first failure's evidence, instead of waiting for time-outs.
+// Timing: the bound is 2x a run against the same server unbroken, measured in this test.
+import type { RunReport } from '../../src/report/write';
+import { readReport } from '../report/support';
+import { runCli } from '../run/helpers';
+import { removeLeftovers, startFaultyTarget, startReferenceStack, targetArgs, tempDir, type Fault, type RunningReferenceStack, type SeenRequest } from './support';
+
+/** The suite files of projects and runners: most of their cases need a CI project of their own. */
+const ONLY = 'projects,runners';
+
+let stack: RunningReferenceStack;
+let baselineMs: number;
+
+beforeAll(async () => {
+  stack = await startReferenceStack();
+  baselineMs = (await run(() => undefined)).durationMs;
+}, 120_000);
+afterAll(() => stack.close());
+afterEach(() => removeLeftovers(stack));
+
+async function run(fault: (request: SeenRequest) => Fault | undefined): Promise<{ report: RunReport; durationMs: number; code: number | null }> {
+  const proxy = await startFaultyTarget({ upstream: stack.url, fault });
+  const reportDir = tempDir('fail-fast');
+  try {
+    const { code, durationMs } = await runCli(['run', ...targetArgs(proxy.url, stack, reportDir), '--only', ONLY]);
+    return { report: readReport(reportDir), durationMs, code };
+  } finally {
+    await proxy.close();
+  }
+}
+
+const creation = (r: SeenRequest) => r.method === 'POST' && r.path.replace(/\.json$/, '') === '/projects';
+const deletion = (r: SeenRequest) => r.method === 'DELETE' && /^\/projects\/\d+(\.json)?$/.test(r.path);
+
+describe.each([
+  // Answered without forwarding: nothing is made, and the answer says nothing of what was.
+  ['POST /projects answers 201 with a body that is no project', (r: SeenRequest): Fault | undefined => (creation(r) ? { kind: 'status', status: 201 } : undefined)],
+  // Answered without forwarding: the project stays on its GitLab project, which is never freed.
+  ['DELETE /projects/:id answers 200 and keeps the project', (r: SeenRequest): Fault | undefined => (deletion(r) ? { kind: 'status', status: 200 } : undefined)],
+])('a server where %s', (_name, fault) => {
+  let outcome: Awaited<ReturnType<typeof run>>;
+  beforeAll(async () => {
+    outcome = await run(fault);
+  }, 120_000);
+
+  test('the run ends within 2x the same run against the unbroken server', () => {
+    expect(outcome.code).toBe(1);
+    expect(outcome.durationMs).toBeLessThanOrEqual(2 * baselineMs);
+  });
+
+  test('the checks that needed the prerequisite failed at once, each naming its rule, with the first failure as evidence', () => {
+    const atOnce = outcome.report.checks.filter((c) => /^prerequisite "a CI project of the run" failed: /.test(c.reason ?? ''));
+    expect(atOnce.length).toBeGreaterThan(10);
+    for (const check of atOnce) {
+      expect(check.status).toBe('failed');
+      expect(check.rule).toMatch(/^[A-Z0-9-]+$/);
+    }
+    // The evidence of a check failed at once is the prerequisite's failing creation (a generated check's
+    // own evidence is its shrunk input's).
+    const withCreation = atOnce.filter((c) => c.evidence?.request.method === 'POST' && new URL(c.evidence.request.url).pathname === '/api/v1/projects');
+    expect(withCreation.length).toBeGreaterThan(atOnce.length / 2);
+  });
+});

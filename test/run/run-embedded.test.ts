@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
+import { DEFAULTS } from '../../src/config/run-config';
 import type { RunReport } from '../../src/report/write';
 import { FIXTURE_USERS } from '../../src/fake-gitlab/fixtures';
 import { readReport } from '../report/support';
@@ -56,7 +57,7 @@ describe('run against the embedded reference server', () => {
       runId: expect.stringMatching(/^[0-9a-f]{8}$/),
       seed: expect.any(Number),
       profile: 'strict',
-      options: { privateToken: '[REDACTED]', registrationToken: '[REDACTED]', timeoutMs: 10_000, concurrency: 16, examples: 2, sequences: 2, steps: 6 },
+      options: { privateToken: '[REDACTED]', registrationToken: '[REDACTED]', timeoutMs: DEFAULTS.timeoutMs, concurrency: DEFAULTS.concurrency, examples: DEFAULTS.examples, sequences: DEFAULTS.sequences, steps: DEFAULTS.steps },
     });
     const xml = fs.readFileSync(path.join(reportDir, 'junit.xml'), 'utf8');
     for (const [name, value] of [['tool.version', version], ['description.sha256', report.description.sha256], ['runId', report.runId], ['profile', 'strict'], ['options.registrationToken', '[REDACTED]']]) {

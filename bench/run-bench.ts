@@ -50,17 +50,15 @@ interface Phases {
   boot: number;
   /** first request -> the last request before the first suite file started: reachability, GitLab discovery. */
   discovery: number;
-  /** -> first suite file's session: Jest start-up and the ts-jest transform of what the first file imports. */
+  /** -> first suite file's session: Jest start-up (the suites run as compiled: nothing is transformed). */
   jestStart: number;
-  /** first suite file's session -> last file's clean-up done. */
+  /** first suite file's session -> last file's clean-up done (the files run side by side, in one Jest file). */
   suites: number;
-  /** of which: between one file's end and the next file's start (Jest: new module registry, transform). */
-  betweenFiles: number;
   /** of which: the files' afterAll clean-up of shared state. */
   fileCleanup: number;
   /** of suites: time some check request was in flight / only set-up / only clean-up / no request. */
   inFlight: { check: number; setup: number; cleanup: number; none: number };
-  /** suites end -> the Pact verification's last request (0 when the run has none). */
+  /** suites end -> the Pact verification's last request (it runs beside the suites: what outlasts them). */
   pact: number;
   /** -> process exit: sweep, reports, stopping the embedded stack. */
   tail: number;
@@ -100,10 +98,6 @@ function phasesOf(run: CliRun, ciSpans: Array<[number, number]>, ignoredPorts: s
     .flatMap(([, e]) => e.spans ?? [])
     .filter(([t0]) => t0 >= lastClosed);
   const pactEnd = pactSpans.length ? Math.max(...pactSpans.map(([, t1]) => t1)) : lastClosed;
-  const files = sessions.map((s) => s.t).sort((a, b) => a - b);
-  const ends = closes.map((c) => c.t1).sort((a, b) => a - b);
-  let betweenFiles = 0;
-  for (let i = 1; i < files.length; i += 1) betweenFiles += files[i] - ends[i - 1];
   const inFlight = attribute(
     requests.map((r) => ({ t0: r.t0, t1: r.t1, cat: r.purpose })),
     firstSession,
@@ -116,7 +110,6 @@ function phasesOf(run: CliRun, ciSpans: Array<[number, number]>, ignoredPorts: s
     discovery: lastBefore - firstRequest,
     jestStart: firstSession - lastBefore,
     suites: lastClosed - firstSession,
-    betweenFiles,
     fileCleanup: closes.reduce((n, c) => n + (c.t1 - c.t0), 0),
     inFlight: { check: inFlight.check, setup: inFlight.setup, cleanup: inFlight.cleanup, none: inFlight.none },
     pact: pactEnd - lastClosed,
@@ -134,7 +127,6 @@ function medianPhases(all: Array<Phases | undefined>): Phases | undefined {
     discovery: m((p) => p.discovery),
     jestStart: m((p) => p.jestStart),
     suites: m((p) => p.suites),
-    betweenFiles: m((p) => p.betweenFiles),
     fileCleanup: m((p) => p.fileCleanup),
     inFlight: { check: m((p) => p.inFlight.check), setup: m((p) => p.inFlight.setup), cleanup: m((p) => p.inFlight.cleanup), none: m((p) => p.inFlight.none) },
     pact: m((p) => p.pact),
@@ -206,7 +198,7 @@ async function proxiedRun(delayMs: number, record: boolean) {
         checks: checksOf(run),
         requests: proxy.count(),
         recorded: proxy.recorded,
-        gitlabUrl: stack.gitlabUrl,
+        recordedStack: { gitlabUrl: stack.gitlabUrl, registrationToken: stack.registrationToken },
         phases: record ? phasesOf(run, spans, []) : undefined,
       };
     } finally {
@@ -215,12 +207,19 @@ async function proxiedRun(delayMs: number, record: boolean) {
   });
 }
 
-async function floorRun(recorded: Recorded[], recordedGitlabUrl: string, delayMs: number) {
+async function floorRun(recorded: Recorded[], recordedStack: { gitlabUrl: string; registrationToken: string }, delayMs: number) {
   return withStack(async (stack) => {
     const proxy = delayMs > 0 ? await startDelayProxy({ target: stack.url, delayMs }) : undefined;
     try {
       // User-token requests name the trusted GitLab (url=...), encoded in more than one way: its host:port.
-      const gitlab: Array<[string, string]> = [[new URL(recordedGitlabUrl).host, new URL(stack.gitlabUrl).host]];
+      // The fresh stack's own values: its GitLab's host:port (as written, and percent-encoded: the client
+      // encodes ':' in a query value) and its runners registration token.
+      const [from, to] = [new URL(recordedStack.gitlabUrl).host, new URL(stack.gitlabUrl).host];
+      const gitlab: Array<[string, string]> = [
+        [from, to],
+        [encodeURIComponent(from), encodeURIComponent(to)],
+        [recordedStack.registrationToken, stack.registrationToken],
+      ];
       return await replay(recorded, proxy?.url ?? stack.url, CONCURRENCY, gitlab);
     } finally {
       await proxy?.close();
@@ -263,9 +262,9 @@ async function latencyRuns(): Promise<Record<number, Proxied[]>> {
 /** 3. The floor: the recorded 0 ms run replayed, direct (three times) and behind the largest delay. */
 async function floorRuns(recorded: Proxied): Promise<{ floor0: Floor[]; floorDelay: number; floorD: Floor[] }> {
   const floor0: Floor[] = [];
-  for (let i = 0; i < 3; i += 1) floor0.push(await floorRun(recorded.recorded, recorded.gitlabUrl, 0));
+  for (let i = 0; i < 3; i += 1) floor0.push(await floorRun(recorded.recorded, recorded.recordedStack, 0));
   const floorDelay = DELAYS.length ? Math.max(...DELAYS) : 0;
-  const floorD = floorDelay ? [await floorRun(recorded.recorded, recorded.gitlabUrl, floorDelay)] : [];
+  const floorD = floorDelay ? [await floorRun(recorded.recorded, recorded.recordedStack, floorDelay)] : [];
   log(`  floor: ${(median(floor0.map((f) => f.wallMs)) / 1000).toFixed(2)} s direct, replay fidelity ${(floor0[0].sameStatus * 100).toFixed(1)}% same status`);
   return { floor0, floorDelay, floorD };
 }
@@ -374,15 +373,14 @@ function printTable(r: {
     rows.push([`${label}: where the time goes`, '']);
     rows.push(['  boot: node + CLI + spec + embedded stack', s(p.boot)]);
     rows.push(['  reachability + GitLab discovery', s(p.discovery)]);
-    rows.push(['  Jest start-up + ts-jest transform', s(p.jestStart)]);
-    rows.push(['  suites (5 files, in band)', s(p.suites)]);
+    rows.push(['  Jest start-up', s(p.jestStart)]);
+    rows.push(['  suites (side by side, in one Jest file)', s(p.suites)]);
     rows.push(['    a check request in flight', s(p.inFlight.check)]);
     rows.push(['    only state set-up in flight', s(p.inFlight.setup)]);
     rows.push(['    only clean-up in flight', s(p.inFlight.cleanup)]);
     rows.push(['    no request in flight (CPU: Jest, validation)', s(p.inFlight.none)]);
-    rows.push(['    (between files: Jest registry + transform)', s(p.betweenFiles)]);
     rows.push(['    (files\' afterAll clean-up)', s(p.fileCleanup)]);
-    rows.push(['  Pact provider verification', s(p.pact)]);
+    rows.push(['  Pact provider verification, beyond the suites', s(p.pact)]);
     rows.push(['  sweep, reports, stop', s(p.tail)]);
     rows.push(['  requests: check / set-up / clean-up / outside suites', `${p.requestsByPurpose.check} / ${p.requestsByPurpose.setup} / ${p.requestsByPurpose.cleanup} / ${p.requestsByPurpose.outsideSuites}`]);
   };

@@ -8,6 +8,9 @@ const config: Config = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   testTimeout: 60_000,
+  // Most tests wait on a CLI process or a server of their own: two files at a time on a 2-core machine
+  // (Jest's default is one fewer worker than cores).
+  maxWorkers: 2,
 };
 
 export default config;

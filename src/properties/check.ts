@@ -17,6 +17,11 @@ export interface PropertyBudget {
   seed: number;
   /** Random inputs after the fixed examples (fast-check counts the examples as runs: they are added). */
   numRuns: number;
+  /**
+   * 'at-once' (the default) for inputs that do not see each other; 'one-after-another' for inputs that
+   * judge what the others change (a sequence's steps read lists every sequence writes).
+   */
+  inputs?: 'at-once' | 'one-after-another';
 }
 
 /** The seed of one check: the run's seed mixed with the check's id (FNV-1a), a 31-bit integer. */
@@ -47,8 +52,8 @@ function snapshot<T>(input: T): T {
 /**
  * Checks `holds` (which throws PropertyViolation when the rule is broken) for the examples and the random
  * inputs; an error of another kind (a request without an answer) fails the check too, and is shrunk alike.
- * Every input is sent at once (over a slow network one round trip beats one per input); only a failure
- * goes on one input after another, for fast-check to shrink it.
+ * Every input is sent at once unless the budget says otherwise (over a slow network one round trip beats
+ * one per input); only a failure goes on one input after another, for fast-check to shrink it.
  */
 export async function checkProperty<T>(
   checkId: string,
@@ -58,6 +63,9 @@ export async function checkProperty<T>(
 ): Promise<PropertyOutcome<T>> {
   const seed = checkSeed(budget.seed, checkId);
   const examples = budget.examples ?? [];
+  if (budget.inputs === 'one-after-another') {
+    return (await shrinking(arbitrary, holds, { seed, numRuns: budget.numRuns, examples })) ?? { failed: false, runs: examples.length + budget.numRuns };
+  }
   // The same values, in the same order, as fast-check's own run of the property from that seed.
   const random = budget.numRuns > 0 ? fc.sample(arbitrary, { seed, numRuns: budget.numRuns }) : [];
   const failing = await firstFailing([...examples, ...random], holds);

@@ -7,7 +7,7 @@ import { failures, jsonResponse, notAServerError, statusConformance, type Exchan
 import { encodeForm, percentEncode } from '../http/encode';
 import { removeParam, setParam, bodyOf } from '../http/request';
 import type { ApiRequest, BodyEncoding } from '../http/types';
-import { checkProperty, PropertyViolation, visible, type PropertyOutcome } from '../properties/check';
+import { checkProperty, PropertyViolation, visible, type PropertyBudget, type PropertyOutcome } from '../properties/check';
 import { describeHostile, hostileSpace, type Hostile } from '../properties/hostile';
 import { inputSpace, withInput, type ValidInput } from '../properties/valid-input';
 import { hostileStatus, slotsOf, type Slot } from '../spec/parameter-kinds';
@@ -41,10 +41,11 @@ export async function generatedCheck<T>(
   examples: T[],
   attempt: (example: ExampleContext, input: T, replay: boolean) => Promise<void>,
   describe: (input: T) => string,
+  inputs: PropertyBudget['inputs'] = 'at-once',
 ): Promise<string[]> {
   const run = (input: T, replay = false) => ctx.example((example) => attempt(example, input, replay));
-  // Every input is sent at once, each in a scope of its own (src/properties/check.ts).
-  const budget = { seed: ctx.config.seed, numRuns: ctx.config.examples, examples };
+  // Each input in a scope of its own (src/properties/check.ts).
+  const budget = { seed: ctx.config.seed, numRuns: ctx.config.examples, examples, inputs };
   const outcome: PropertyOutcome<T> = await checkProperty(ctx.spec.id, arbitrary, (input) => run(input), budget);
   if (!outcome.failed) return [];
   ctx.restartEvidence();

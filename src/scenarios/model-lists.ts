@@ -149,10 +149,13 @@ const modelLists: Scenario = async (ctx) => {
   const attempt = (example: ExampleContext, commands: Iterable<Command>) =>
     fc.asyncModelRun(() => ({ model: new ListModel(), real: { example, verify: verifier(ctx, example, rule) } }), commands);
   const budget = { ...ctx.config, examples: ctx.config.sequences };
-  return generatedCheck({ ...ctx, config: budget }, sequences, [first], attempt, (commands) => {
-    const steps = [...commands].map(String);
+  const describe = (commands: Iterable<Command>) => {
+    // The steps that ran: fast-check skips a command whose precondition does not hold.
+    const steps = [...commands].filter((c) => (c as { hasRan?: boolean }).hasRan !== false).map(String);
     return `the sequence of ${steps.length} step(s): ${steps.join(' → ')}`;
-  });
+  };
+  // One sequence at a time: a step reads lists that another sequence's steps would change meanwhile.
+  return generatedCheck({ ...ctx, config: budget }, sequences, [first], attempt, describe, 'one-after-another');
 };
 
 export const MODEL_SCENARIOS = { 'model-lists': modelLists };

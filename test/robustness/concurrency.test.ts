@@ -14,7 +14,8 @@ afterAll(() => stack.close());
 // A little latency makes requests overlap as they would against a remote server.
 const LATENCY = { kind: 'delay', ms: 15 } as const;
 
-test.each([
+// Each case runs its own CLI against its own proxy: side by side.
+test.concurrent.each([
   ['--concurrency 3', ['--concurrency', '3'], 3],
   [`the default (${DEFAULTS.concurrency})`, [], DEFAULTS.concurrency],
 ])('run with %s: at most that many requests in flight', async (_name, options, limit) => {
@@ -35,7 +36,7 @@ test.each([
 
 // Pact verification replays requests and sets up provider states through the API; the bound holds there
 // too: each lane (src/pact/verify.ts) takes its share, its verifier's replayed request and its state client.
-test.each([1, 8])('verify-pacts with --concurrency %i: at most that many requests in flight', async (limit) => {
+test.concurrent.each([1, 8])('verify-pacts with --concurrency %i: at most that many requests in flight', async (limit) => {
   const proxy = await startFaultyTarget({ upstream: stack.url, fault: () => LATENCY });
   try {
     const args = targetArgs(proxy.url, stack, tempDir('concurrency-pact'));

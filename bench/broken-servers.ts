@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { inPool } from '../src/mutation/harness';
 import { ROOT } from './lib/cli';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -71,19 +72,6 @@ async function timeRun(server: string, spec: Spec): Promise<Timed> {
     await target.close();
     fs.rmSync(reportDir, { recursive: true, force: true });
   }
-}
-
-async function inPool<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(size, items.length)) }, worker));
-  return out;
 }
 
 async function main(): Promise<void> {

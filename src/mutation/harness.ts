@@ -204,7 +204,7 @@ function describeDifference(a: object, b: object): string {
 }
 
 /** Runs fn over items, at most `concurrency` at once, keeping the order of items in the answer. */
-async function inPool<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function inPool<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

@@ -9,11 +9,10 @@
 // time is then reported as at least the cap); BENCH_LABEL also writes bench/results/broken-servers-<label>.json.
 // The normal run is measured BENCH_NORMAL_RUNS (default 3) times among the others, under the same load;
 // ratios are to their median.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inPool } from '../src/mutation/harness';
+import { inPool, runSuite } from '../src/mutation/harness';
 import { ROOT } from './lib/cli';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -41,33 +40,11 @@ type Spec = Parameters<typeof startTarget>[0];
 async function timeRun(server: string, spec: Spec): Promise<Timed> {
   const target = await startTarget(spec);
   const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcc-broken-'));
-  const args = [path.join(ROOT, 'bin', 'gitlab-ci-conformance.js'), 'run', '--target', target.url, '--gitlab-url', target.stack.gitlabUrl, '--report-dir', reportDir];
-  const env = {
-    ...process.env,
-    PACT_DO_NOT_TRACK: 'true',
-    GITLAB_CI_PRIVATE_TOKEN: target.stack.users.maintainer,
-    GITLAB_CI_DEVELOPER_TOKEN: target.stack.users.developer,
-    GITLAB_CI_OUTSIDER_TOKEN: target.stack.users.outsider,
-    GITLAB_CI_REGISTRATION_TOKEN: target.stack.registrationToken,
-  };
-  const started = Date.now();
   try {
-    const { code, capped } = await new Promise<{ code: number | null; capped: boolean }>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'ignore' });
-      let capped = false;
-      const timer = setTimeout(() => {
-        capped = true;
-        child.kill('SIGKILL');
-      }, CAP_MS);
-      child.on('error', reject);
-      child.on('close', (exitCode) => {
-        clearTimeout(timer);
-        resolve({ code: exitCode, capped });
-      });
-    });
-    const file = path.join(reportDir, 'report.json');
-    const report = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { summary: Timed['checks']; leftBehind: string[] }) : undefined;
-    return { server, seconds: (Date.now() - started) / 1000, capped, exitCode: code, checks: report?.summary, leftBehind: report?.leftBehind.length };
+    const run = await runSuite(target, reportDir, [], CAP_MS);
+    // Killed at the cap: no exit code.
+    const capped = run.exitCode === null;
+    return { server, seconds: run.seconds, capped, exitCode: run.exitCode, checks: run.report?.summary, leftBehind: run.report?.leftBehind.length };
   } finally {
     await target.close();
     fs.rmSync(reportDir, { recursive: true, force: true });

@@ -86,7 +86,7 @@ export function defaultConcurrency(): number {
 }
 
 /** Runs `gitlab-ci-conformance run --target` against a running target; credentials travel in the environment. */
-function runSuite(target: RunningTarget, reportDir: string, only: string[] = [], timeoutMs = 300_000): Promise<SuiteRun> {
+export function runSuite(target: RunningTarget, reportDir: string, only: string[] = [], timeoutMs = 300_000): Promise<SuiteRun> {
   const started = Date.now();
   fs.rmSync(reportDir, { recursive: true, force: true });
   fs.mkdirSync(reportDir, { recursive: true });

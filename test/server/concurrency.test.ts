@@ -31,7 +31,9 @@ test('20 runners polling at once for 10 pending builds: every build handed out e
   });
 });
 
-// Timing: the bound is the same requests sent one after another, measured in this test.
+// Timing: the bound is the same requests sent one after another, measured in this test; each way is timed
+// three times, alternately, and the best of each is compared (another process's burst of CPU cannot make
+// one of them look slow three times in a row).
 test('a burst of mixed requests at once takes no longer than the same requests one after another', async () => {
   const p = await api.createProject();
   const runner = await api.registerRunner(p.token);
@@ -42,11 +44,21 @@ test('a burst of mixed requests at once takes no longer than the same requests o
         ? api.call('POST', '/builds/register', { body: { token: runner.token } })
         : api.call('GET', '/commits', { query: { project_id: p.id, project_token: p.token } });
   const COUNT = 300;
-  let started = performance.now();
-  for (let i = 0; i < COUNT; i += 1) await request(i);
-  const oneAfterAnother = performance.now() - started;
-  started = performance.now();
-  await Promise.all(Array.from({ length: COUNT }, (_, i) => request(i)));
+  const timed = async (send: () => Promise<unknown>) => {
+    const started = performance.now();
+    await send();
+    return performance.now() - started;
+  };
+  const oneAfterAnother: number[] = [];
+  const atOnce: number[] = [];
+  for (let round = 0; round < 3; round += 1) {
+    oneAfterAnother.push(
+      await timed(async () => {
+        for (let i = 0; i < COUNT; i += 1) await request(i);
+      }),
+    );
+    atOnce.push(await timed(() => Promise.all(Array.from({ length: COUNT }, (_, i) => request(i)))));
+  }
   // At once, the server and the client share the CPU the same way: nothing queues behind a lock.
-  expect(performance.now() - started).toBeLessThan(2 * oneAfterAnother);
+  expect(Math.min(...atOnce)).toBeLessThan(2 * Math.min(...oneAfterAnother));
 });

@@ -53,17 +53,18 @@ class RunWide {
   readonly client: HttpClient;
   readonly gitlabIds: GitlabIdPool;
   readonly ledger: Ledger;
-  private readonly described: Promise<{ description: ApiDescription; validate: ResponseValidator }>;
+  /** The description as the run resolved it: parsing and validating spec/ again would cost half a second. */
+  readonly description: ApiDescription;
+  readonly validate: ResponseValidator;
 
   constructor() {
     const handoff = readHandoff();
     this.config = handoff.config;
     this.resultsFile = handoff.resultsFile;
     this.planned = readPlan(handoff.planFile);
-    // The description as the run resolved it: parsing and validating spec/ again would cost half a second.
-    const description = readDescription(handoff.descriptionFile);
-    this.described = Promise.resolve({ description, validate: createResponseValidator(description) });
-    this.rules = new Map(description.catalog.rules.map((r) => [r.id, r]));
+    this.description = readDescription(handoff.descriptionFile);
+    this.validate = createResponseValidator(this.description);
+    this.rules = new Map(this.description.catalog.rules.map((r) => [r.id, r]));
     this.secretVariables = secretVariables(this.config);
     this.redactor = new Redactor(this.secretVariables.map((s) => s.value));
     this.client = new HttpClient({
@@ -80,10 +81,6 @@ class RunWide {
     });
     this.gitlabIds = new GitlabIdPool(this.config.gitlabProjectIds);
     this.ledger = new Ledger(handoff.ledgerFile, Buffer.from(handoff.ledgerKey, 'base64'));
-  }
-
-  description() {
-    return this.described;
   }
 }
 
@@ -180,7 +177,7 @@ export class Session {
     let notJudged: string | undefined;
     const records: CaseRecords = { exchanges, checked, evidence: { since: 0 } };
     try {
-      const { description, validate } = await this.run.description();
+      const { description, validate } = this.run;
       const op = operation(description, operationId);
       const ctx = this.context({ spec, op, description, validate, scope, records });
       problems = await this.run.exchangeLog.track(recorded, () => SCENARIOS[spec.family](ctx));

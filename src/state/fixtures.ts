@@ -270,12 +270,14 @@ export class Fixtures implements Holdings {
 
   /**
    * Gives a GitLab id back, unless a live CI project of the run still uses it, or (with `holder`) unless
-   * another scope holds it now. Without a holder: the CI project on it was removed, whoever held it.
+   * another scope holds it now. Without a holder: the CI project on it was removed; the id goes back unless
+   * a scope reserved it for its requests (it keeps it until it closes: its requests may make another).
    */
   releaseGitlabId(id: number, holder?: Scope): void {
     const inUse = [...this.live.values()].some((r) => r.kind === 'project' && r.gitlabId === id);
     const held = this.heldGitlabIds.get(id);
-    if (inUse || held === undefined || (holder !== undefined && held !== holder)) return;
+    if (inUse || held === undefined) return;
+    if (holder === undefined ? held.reservedGitlabIds.includes(id) : held !== holder) return;
     this.heldGitlabIds.delete(id);
     this.options.gitlabIds.release(id);
   }

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { readReport } from '../report/support';
 import { startCli, startFaultyTarget, startReferenceStack, targetArgs, type RunningReferenceStack } from '../robustness/support';
+import { bestOfAlternately } from '../timing';
 import { ROOT, tempDir } from './helpers';
 
 let stack: RunningReferenceStack;
@@ -43,18 +44,28 @@ function tally(stderr: string): { summed: number[]; summary: number[] } {
   return { summed, summary: summary!.slice(1, 4).map(Number) };
 }
 
+// Timing: the bound is the CLI listing the rules, measured in this test (best of three, alternately:
+// test/timing.ts).
 test('the first line comes before any request, within twice the time the CLI takes to list the rules', async () => {
   let firstRequestAt: number | undefined;
   const proxy = await startFaultyTarget({ upstream: stack.url, fault: () => void (firstRequestAt ??= Date.now()) });
   try {
-    // The baseline does what the first line needs: start the CLI and read the description.
-    const baseline = await timedCli(['rules', '--json']);
-    const spawnedAt = Date.now();
-    const run = await timedCli(['run', ...targetArgs(proxy.url, stack, tempDir('first-line')), '--only', 'GET-200']);
-    expect(run.code).toBe(0);
-    expect(run.firstLine).toMatch(new RegExp(`^gitlab-ci-conformance \\S+: certifying ${proxy.url.replace(/\./g, '\\.')}, profile strict: 5 checks planned$`));
-    expect(spawnedAt + run.firstLineMs!).toBeLessThanOrEqual(firstRequestAt!);
-    expect(run.firstLineMs).toBeLessThan(2 * baseline.exitMs);
+    const best = await bestOfAlternately(
+      {
+        // The baseline does what the first line needs: start the CLI and read the description.
+        listing: async () => ({ durationMs: (await timedCli(['rules', '--json'])).exitMs }),
+        run: async () => {
+          firstRequestAt = undefined;
+          const spawnedAt = Date.now();
+          const run = await timedCli(['run', ...targetArgs(proxy.url, stack, tempDir('first-line')), '--only', 'GET-200']);
+          expect(run.code).toBe(0);
+          expect(run.firstLine).toMatch(new RegExp(`^gitlab-ci-conformance \\S+: certifying ${proxy.url.replace(/\./g, '\\.')}, profile strict: 5 checks planned$`));
+          expect(spawnedAt + run.firstLineMs!).toBeLessThanOrEqual(firstRequestAt!);
+          return { durationMs: run.firstLineMs! };
+        },
+      },
+    );
+    expect(best.run.durationMs).toBeLessThan(2 * best.listing.durationMs);
   } finally {
     await proxy.close();
   }

@@ -11,7 +11,7 @@ export const DEFAULTS = {
   timeoutMs: 10_000,
   // Enough in flight that a run over a 50 ms network stays within twice its local time (bench/README.md);
   // few enough that a staging server hardly notices one client.
-  concurrency: 32,
+  concurrency: 96,
   // Generated checks: random inputs per operation and parameter (besides the fixed catalog of boundary and
   // hostile values, always tried), and random sequences of changes per list and steps per sequence. Chosen
   // so that the generated checks add well under a second to the embedded run (bench/README.md).

@@ -2,7 +2,7 @@
 // other GitLab projects, shared and specific runners, commits with builds in every state, a deleted
 // runner. Seeded through the target's API with the suite's own fixtures (src/state/fixtures.ts), as the
 // fake GitLab's users: the outsider on the GitLab projects it owns (2001-2002), the maintainer on the
-// last two of its own (1001-1060). It is someone else's data: the seeding never removes it, and a run
+// two of its own (1059-1060). It is someone else's data: the seeding never removes it, and a run
 // must leave it exactly as it was (test/mutation/conforming.test.ts).
 import type { UserRole } from '../fake-gitlab';
 import { HttpClient } from '../http/client';

@@ -39,6 +39,8 @@ export class Interaction {
 interface ProviderState {
   /** The interaction is skipped (with the reason) when the run has no runners registration token. */
   needsRegistrationToken?: boolean;
+  /** GitLab ids its set-up holds until the interaction ends (a CI project made, or one kept free). */
+  holdsGitlabIds?: number;
   setup(interaction: Interaction, params: Record<string, unknown>, registrationToken: string | undefined): Promise<StateValues | void>;
 }
 
@@ -60,6 +62,7 @@ export const PROVIDER_STATES: Record<StateName | '', ProviderState> = {
   },
 
   [STATE.project]: {
+    holdsGitlabIds: 1,
     async setup({ scope }, params) {
       const project = await scope.createProject(typeof params.default_ref === 'string' ? params.default_ref : 'master');
       return { projectId: project.id, projectToken: project.token, projectGitlabId: project.gitlabId, projectName: project.name };
@@ -67,6 +70,7 @@ export const PROVIDER_STATES: Record<StateName | '', ProviderState> = {
   },
 
   [STATE.freeGitlabProject]: {
+    holdsGitlabIds: 1,
     // The replayed request attaches a CI project to this id: it must be free right now, not only when
     // the run found it (another run against the same target may use it meanwhile).
     async setup({ scope }) {
@@ -83,6 +87,7 @@ export const PROVIDER_STATES: Record<StateName | '', ProviderState> = {
   },
 
   [STATE.otherRunner]: {
+    holdsGitlabIds: 1,
     async setup({ scope }) {
       const runner = await scope.registerRunner(await scope.createProject(), [runTag(scope, 'pact')]);
       return { otherRunnerId: runner.id };
@@ -124,4 +129,9 @@ export const PROVIDER_STATES: Record<StateName | '', ProviderState> = {
 
 export function isProviderState(name: string): name is StateName | '' {
   return Object.hasOwn(PROVIDER_STATES, name);
+}
+
+/** GitLab ids the set-up of `states` holds until their interaction ends. */
+export function gitlabIdsHeld(states: string[]): number {
+  return states.reduce((sum, name) => sum + ((isProviderState(name) && PROVIDER_STATES[name].holdsGitlabIds) || 0), 0);
 }

@@ -28,7 +28,7 @@ import { Naming } from '../state/naming';
 import { describeResource } from '../state/resources';
 import { loadPacts, PACTS_DIR, type PactInteraction, type PactFile } from './files';
 import { ReplayRecorder } from './replays';
-import { Interaction, isProviderState, PROVIDER_STATES, type StateValues } from './states';
+import { gitlabIdsHeld, Interaction, isProviderState, PROVIDER_STATES, type StateValues } from './states';
 import { runVerifier, type VerifierJson } from './verifier-process';
 
 /** waived: a failure a waiver of --waivers covers (verify-pacts). */
@@ -86,15 +86,31 @@ export interface VerifyPactsOptions {
 /** GitLab ids one interaction may hold at once (a project and the fork, or two projects). */
 const GITLAB_IDS_NEEDED = 2;
 
+/** GitLab ids a lane wants: the states of its next interactions are set up ahead while these last. */
+const LANE_GITLAB_IDS = 6;
+
+/** Requests a lane wants in flight: the replayed one, the set-ups ahead, the removals of ended interactions. */
+const LANE_CONCURRENCY = 6;
+
 /**
  * The verifier replays the interactions of a pact one after the other; the pacts (one per consumer) are
  * replayed side by side, each in a lane of its own: its verifier, state server, GitLab ids and share of
  * the requests in flight. Over a slow network one long chain of round trips would be the run's longest.
  */
-export const CONTRACT_LANES = 3;
+const CONTRACT_LANES = 3;
 
-/** GitLab ids the verification needs to run all its lanes. */
-export const CONTRACT_GITLAB_IDS = CONTRACT_LANES * GITLAB_IDS_NEEDED;
+/** GitLab ids the verification needs to run all its lanes, and those it makes use of. */
+export const CONTRACT_GITLAB_IDS = { needed: CONTRACT_LANES * GITLAB_IDS_NEEDED, wanted: CONTRACT_LANES * LANE_GITLAB_IDS };
+
+/** Requests in flight the verification makes use of. */
+export const CONTRACT_CONCURRENCY = CONTRACT_LANES * LANE_CONCURRENCY;
+
+/** What the lanes of one verification share, and a lane's share of the GitLab ids. */
+interface Lanes {
+  options: VerifyPactsOptions;
+  gitlabIds: GitlabIdPool;
+  laneGitlabIds: number;
+}
 
 export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions = {}): Promise<VerificationResult> {
   const started = Date.now();
@@ -148,7 +164,7 @@ function planInteractions(config: RunConfig, pacts: Array<{ file: string; pact: 
   return plans;
 }
 
-/** The pacts in lanes, as many as the GitLab ids allow (each lane holds GITLAB_IDS_NEEDED), replayed at once. */
+/** The pacts in lanes, as many as the GitLab ids allow (a lane holds at least GITLAB_IDS_NEEDED), replayed at once. */
 async function replayInLanes(
   config: RunConfig,
   options: VerifyPactsOptions,
@@ -157,14 +173,15 @@ async function replayInLanes(
   redactor: Redactor,
 ): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
   const discovery = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency });
-  const ids = await gitlabIdsFor(config, options, discovery, GITLAB_IDS_NEEDED * Math.min(CONTRACT_LANES, plans.length));
+  const ids = await gitlabIdsFor(config, options, discovery, LANE_GITLAB_IDS * Math.min(CONTRACT_LANES, plans.length));
   const count = Math.max(1, Math.min(CONTRACT_LANES, plans.length, Math.floor(ids.length / GITLAB_IDS_NEEDED), config.concurrency));
   const plansOf = (lane: number) => plans.filter((_plan, i) => i % count === lane);
   // One pool for all lanes: a lane whose id another client took meanwhile claims another of them.
   const gitlabIds = new GitlabIdPool(ids);
   // A lane's share of --concurrency: the verifier's replayed request, and the state client's requests.
   const laneConfig = { ...config, concurrency: Math.floor(config.concurrency / count) };
-  const replayed = await Promise.all(Array.from({ length: count }, (_, lane) => replay(laneConfig, { options, gitlabIds }, plansOf(lane), results, redactor)));
+  const lanes: Lanes = { options, gitlabIds, laneGitlabIds: Math.floor(ids.length / count) };
+  const replayed = await Promise.all(Array.from({ length: count }, (_, lane) => replay(laneConfig, lanes, plansOf(lane), results, redactor)));
   return { cleanupFailures: replayed.flatMap((r) => r.cleanupFailures), verifierOutput: replayed.map((r) => r.verifierOutput).join('') };
 }
 
@@ -174,13 +191,14 @@ async function replayInLanes(
  */
 async function replay(
   config: RunConfig,
-  { options, gitlabIds }: { options: VerifyPactsOptions; gitlabIds: GitlabIdPool },
+  lanes: Lanes,
   plans: Plan[],
   results: Map<PactInteraction, InteractionResult>,
   redactor: Redactor,
 ): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
   const replays = new ReplayRecorder(config.target, secretVariables(config));
-  const session = StateSession.start(config, { options, gitlabIds }, redactor, replays);
+  const { options } = lanes;
+  const session = StateSession.start(config, lanes, redactor, replays);
   /** Runs of the verifier so far (an interaction replayed again is not progress). */
   let rounds = 0;
   const recorder = await startProxy({
@@ -243,7 +261,7 @@ interface Round {
  */
 async function replayRound(plans: Plan[], round: Round): Promise<{ output: string; again: Plan[]; refusal?: ClaimRefusal }> {
   const { session, replays, results, redactor } = round;
-  session.newRound();
+  session.newRound(plans.flatMap((p) => p.run));
   replays.newRound();
   fs.mkdirSync(round.workDir);
   const jobs = plans.map((plan, k) => {
@@ -252,6 +270,8 @@ async function replayRound(plans: Plan[], round: Round): Promise<{ output: strin
     return { pactFile, ...round.urls, timeoutMs: round.timeoutMs, logLevel: round.logLevel };
   });
   const { outcomes, output } = await runVerifier(jobs, round.stop);
+  // What a refused creation met is known once its interaction is closed.
+  await session.endRound();
   plans.forEach((plan, k) => {
     const outcome = outcomes.find((o) => o.pactFile === jobs[k].pactFile);
     for (const interaction of plan.run) {
@@ -377,11 +397,30 @@ async function gitlabIdsFor(config: RunConfig, options: VerifyPactsOptions, api:
   }
 }
 
-/** The provider-state side of a verification: one Interaction per replayed interaction, in order, over the fixtures. */
+/** A planned interaction's states: set up (or being set up) ahead of the verifier, and the GitLab ids they hold. */
+interface Prepared {
+  interaction: Interaction;
+  ready: Promise<void>;
+  gitlabIds: number;
+}
+
+/**
+ * The provider-state side of a verification: one Interaction per planned interaction, in order. The states
+ * of the next interactions are set up ahead, while the verifier replays the current one, as far as the
+ * lane's GitLab ids allow; the verifier's state calls then only collect their values. (Over a slow network
+ * a chain of set-up requests before every replayed request made the verification the run's longest chain.)
+ */
 class StateSession {
-  /** The interactions of the verifier's current round, in the order it set their states up. */
-  interactions: Interaction[] = [];
-  private current: Interaction | undefined;
+  private planned: PactInteraction[] = [];
+  /** The set-up of the round's interactions, in plan order, as far as it has begun. */
+  private prepared: Prepared[] = [];
+  /** Set up and not closed yet. */
+  private readonly open = new Set<Prepared>();
+  /** GitLab ids the open interactions may hold. */
+  private holding = 0;
+  /** Interactions the verifier began in this round. */
+  private begun = 0;
+  private current: Prepared | undefined;
   private active = 0;
   private readonly failures: string[] = [];
   /** Removals of ended interactions, under way while the next ones replay. */
@@ -392,12 +431,11 @@ class StateSession {
     private readonly base: StateValues,
     private readonly registrationToken: string | undefined,
     private readonly redactor: Redactor,
-    private readonly overlapRemovals: boolean,
+    /** Whether set-ups and removals run beside the replayed request, and the GitLab ids the set-ups ahead may hold. */
+    private readonly ahead: { overlap: boolean; gitlabIds: number },
   ) {}
 
-  static start(config: RunConfig, { options, gitlabIds }: { options: VerifyPactsOptions; gitlabIds: GitlabIdPool }, redactor: Redactor, replays: ReplayRecorder): StateSession {
-    // With room beside the verifier's replayed request, the removal of an ended interaction runs while the
-    // next one replays (over a slow network waiting for it would double the verification's time).
+  static start(config: RunConfig, lanes: Lanes, redactor: Redactor, replays: ReplayRecorder): StateSession {
     const overlap = config.concurrency >= 2;
     const api = new HttpClient({
       baseUrl: apiBase(config.target),
@@ -414,49 +452,120 @@ class StateSession {
       api,
       user,
       naming: new Naming(config.runId),
-      gitlabIds,
+      gitlabIds: lanes.gitlabIds,
       // A state may wait for the id an ended interaction's removal is giving back.
       claimTimeoutMs: config.timeoutMs,
-      ledger: options.ledger,
+      ledger: lanes.options.ledger,
     });
-    return new StateSession(fixtures, user, config.registrationToken, redactor, overlap);
+    return new StateSession(fixtures, user, config.registrationToken, redactor, { overlap, gitlabIds: lanes.laneGitlabIds });
   }
 
-  /** A new run of the verifier: its interactions are counted from the first again. */
-  newRound(): void {
-    this.interactions = [];
+  /** The interactions of the round so far, in plan order (then any the plan did not have). */
+  get interactions(): Interaction[] {
+    return this.prepared.map((p) => p.interaction);
   }
 
-  async change(action: string, state: string, params: Record<string, unknown>): Promise<StateValues> {
-    if (action === 'setup') return this.setup(state, params);
+  /** A new run of the verifier over `planned`: its interactions are counted from the first again. */
+  newRound(planned: PactInteraction[]): void {
+    this.planned = planned;
+    this.prepared = [];
+    this.begun = 0;
+    this.setUpAhead();
+  }
+
+  /** Ends the round: closes what it set up and the verifier did not end (one that stopped early), and waits for every removal. */
+  async endRound(): Promise<void> {
+    this.planned = this.planned.slice(0, this.prepared.length); // nothing more is set up
+    this.current = undefined;
+    this.active = 0;
+    for (const prepared of [...this.open]) void this.end(prepared);
+    await Promise.all(this.removals);
+  }
+
+  /** Removes whatever is left; answers every removal that failed. */
+  async finish(): Promise<string[]> {
+    await this.endRound();
+    return this.failures;
+  }
+
+  async change(action: string, state: string): Promise<StateValues> {
+    if (action === 'setup') return this.setup(state);
     if (action === 'teardown' && this.active > 0) {
       this.active -= 1;
       if (this.active === 0 && this.current) {
-        const removal = this.close(this.current).then((left) => void this.failures.push(...left));
+        const removal = this.end(this.current);
         this.current = undefined;
-        if (this.overlapRemovals) this.removals.push(removal);
-        else await removal;
+        if (!this.ahead.overlap) await removal;
       }
     }
     return {};
   }
 
-  private async setup(state: string, params: Record<string, unknown>): Promise<StateValues> {
-    if (this.active === 0) {
-      this.current = new Interaction(this.base, this.fixtures.scope());
-      this.interactions.push(this.current);
-    }
+  /** A state of the interaction the verifier is on, or the first of its next one: the values, once set up. */
+  private async setup(state: string): Promise<StateValues> {
+    if (this.active === 0) this.current = this.begin();
     this.active += 1;
-    const interaction = this.current!;
+    const { interaction, ready } = this.current!;
     interaction.states.push(state);
-    if (!interaction.failure && isProviderState(state)) {
+    await ready;
+    return interaction.values;
+  }
+
+  private begin(): Prepared {
+    const k = this.begun++;
+    while (this.prepared.length <= k && this.prepared.length < this.planned.length) this.setUpNext();
+    // More interactions than planned: attributable() finds the round out of step.
+    return this.prepared[k] ?? this.track({ interaction: new Interaction(this.base, this.fixtures.scope()), ready: Promise.resolve(), gitlabIds: 0 });
+  }
+
+  /** Sets up the next planned interactions while the GitLab ids they hold fit the budget (always one). */
+  private setUpAhead(): void {
+    // Without room beside the replayed request, each interaction is set up when the verifier asks for it.
+    if (!this.ahead.overlap) return;
+    while (this.prepared.length < this.planned.length) {
+      const next = gitlabIdsHeld(statesOf(this.planned[this.prepared.length]));
+      if (this.holding > 0 && this.holding + next > this.ahead.gitlabIds) return;
+      this.setUpNext();
+    }
+  }
+
+  private setUpNext(): void {
+    const { providerStates = [] } = this.planned[this.prepared.length];
+    const interaction = new Interaction(this.base, this.fixtures.scope());
+    this.track({ interaction, ready: this.setUpStates(interaction, providerStates), gitlabIds: gitlabIdsHeld(providerStates.map((s) => s.name)) });
+  }
+
+  private track(prepared: Prepared): Prepared {
+    this.prepared.push(prepared);
+    this.open.add(prepared);
+    this.holding += prepared.gitlabIds;
+    return prepared;
+  }
+
+  /** The states in order; the first that cannot be set up is the interaction's failure, and the rest are not tried. */
+  private async setUpStates(interaction: Interaction, states: NonNullable<PactInteraction['providerStates']>): Promise<void> {
+    for (const { name, params = {} } of states) {
+      if (interaction.failure || !isProviderState(name)) continue;
       try {
-        Object.assign(interaction.values, (await PROVIDER_STATES[state].setup(interaction, params, this.registrationToken)) ?? {});
+        Object.assign(interaction.values, (await PROVIDER_STATES[name].setup(interaction, params, this.registrationToken)) ?? {});
       } catch (error) {
-        interaction.failure = this.redactor.text(`"${state}": ${error instanceof Error ? error.message : String(error)}`);
+        interaction.failure = this.redactor.text(`"${name}": ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    return interaction.values;
+  }
+
+  /** Closes an interaction once its set-up is over; the ids it held let the next ones be set up. */
+  private end(prepared: Prepared): Promise<void> {
+    if (!this.open.delete(prepared)) return Promise.resolve();
+    const removal = prepared.ready
+      .then(() => this.close(prepared.interaction))
+      .then((left) => {
+        this.failures.push(...left);
+        this.holding -= prepared.gitlabIds;
+        this.setUpAhead();
+      });
+    this.removals.push(removal);
+    return removal;
   }
 
   /** Hands what a replayed request created to the fixtures (they keep what is the run's own); notes its tokens. */
@@ -464,8 +573,9 @@ class StateSession {
     const body = jsonOf(response);
     for (const token of tokensIn(body)) this.redactor.add(token);
     if (!this.current) return;
-    this.fixtures.record(sentOf(request), { status: response.status, body }, this.current.scope);
-    if (request.method === 'POST' && mayBeTaken(response.status)) this.current.refusedWith = response.status;
+    const { interaction } = this.current;
+    this.fixtures.record(sentOf(request), { status: response.status, body }, interaction.scope);
+    if (request.method === 'POST' && mayBeTaken(response.status)) interaction.refusedWith = response.status;
   }
 
   /**
@@ -483,14 +593,10 @@ class StateSession {
     if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') return; // it never reached the target
     this.fixtures.noAnswer(sentOf(request), `got no answer: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
 
-  /** Removes whatever is left (an interrupted verification); answers every removal that failed. */
-  async finish(): Promise<string[]> {
-    if (this.current) this.failures.push(...(await this.close(this.current)));
-    this.current = undefined;
-    await Promise.all(this.removals);
-    return this.failures;
-  }
+function statesOf(interaction: PactInteraction): string[] {
+  return (interaction.providerStates ?? []).map((s) => s.name);
 }
 
 /** A replayed request, as the fixtures judge what it creates or removes: its path below /api/v1 and its body bytes. */
@@ -505,14 +611,14 @@ async function startStateServer(session: StateSession): Promise<{ url: string; c
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString('utf8')));
     req.on('end', () => {
-      let change: { action?: string; state?: string; params?: Record<string, unknown> } = {};
+      let change: { action?: string; state?: string } = {};
       try {
         change = JSON.parse(text || '{}');
       } catch {
         // An unreadable call changes nothing.
       }
       session
-        .change(change.action ?? '', change.state ?? '', change.params ?? {})
+        .change(change.action ?? '', change.state ?? '')
         .catch(() => ({}))
         .then((values) => {
           res.writeHead(200, { 'content-type': 'application/json' });

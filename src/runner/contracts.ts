@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { RunConfig } from '../config/run-config';
 import { loadPacts, PACTS_DIR } from '../pact/files';
-import { CONTRACT_GITLAB_IDS, CONTRACT_LANES, verifyPacts } from '../pact/verify';
+import { CONTRACT_CONCURRENCY, CONTRACT_GITLAB_IDS, verifyPacts } from '../pact/verify';
 import type { CheckResult } from '../report/results';
 import { loadDescription } from '../spec/load';
 import type { Ledger } from '../state/ledger';
@@ -25,19 +25,23 @@ export interface RunShare {
   together: boolean;
 }
 
+/** GitLab ids the suites keep at least when the verification runs beside them. */
+const SUITES_GITLAB_IDS = 3;
+
 /**
- * The Pact verification replays each pact one interaction at a time (its lanes side by side, one request in
- * flight each), so it runs beside the suites with its own share of --concurrency and GitLab ids, the suites
+ * The Pact verification replays each pact one interaction at a time (its lanes side by side), so it runs
+ * beside the suites with its own share of --concurrency and GitLab ids (up to a third of each), the suites
  * keeping the rest.
  */
 export function shareRun(config: RunConfig, gitlabProjectIds: number[], interactions: number): RunShare {
   const all = { ...config, gitlabProjectIds };
   if (!interactions) return { suites: all, together: false };
-  if (config.concurrency < 2 || gitlabProjectIds.length < CONTRACT_GITLAB_IDS + 3) return { suites: all, contracts: all, together: false };
-  const concurrency = Math.min(CONTRACT_LANES, Math.floor(config.concurrency / 2));
+  const ids = Math.min(CONTRACT_GITLAB_IDS.wanted, Math.max(CONTRACT_GITLAB_IDS.needed, Math.floor(gitlabProjectIds.length / 3)));
+  if (config.concurrency < 2 || gitlabProjectIds.length < ids + SUITES_GITLAB_IDS) return { suites: all, contracts: all, together: false };
+  const concurrency = Math.min(CONTRACT_CONCURRENCY, Math.max(1, Math.floor(config.concurrency / 3)));
   return {
-    suites: { ...config, concurrency: config.concurrency - concurrency, gitlabProjectIds: gitlabProjectIds.slice(0, -CONTRACT_GITLAB_IDS) },
-    contracts: { ...config, concurrency, gitlabProjectIds: gitlabProjectIds.slice(-CONTRACT_GITLAB_IDS) },
+    suites: { ...config, concurrency: config.concurrency - concurrency, gitlabProjectIds: gitlabProjectIds.slice(0, -ids) },
+    contracts: { ...config, concurrency, gitlabProjectIds: gitlabProjectIds.slice(-ids) },
     together: true,
   };
 }

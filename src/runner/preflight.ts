@@ -20,7 +20,7 @@ import { discoverGitlabProjectIds } from '../state/gitlab-discovery';
 const CONNECT_PROBE_MS = 5_000;
 
 /** How many GitLab projects a run wants at most (it needs about as many as it has cases in flight). */
-const GITLAB_IDS_WANTED = 40;
+const GITLAB_IDS_WANTED = 100;
 
 /** How many it needs at least: a case's project, the other project some cases use, and a fork. */
 const GITLAB_IDS_NEEDED = 3;

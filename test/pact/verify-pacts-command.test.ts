@@ -72,6 +72,23 @@ describe('verify-pacts', () => {
     }
   });
 
+  // Over a slow network a chain of set-up requests before every replayed one would be the verification's
+  // longest chain: the states of the next interactions are made while the verifier replays the current one.
+  it('sets up the states of the next interactions before the verifier replays the first', async () => {
+    const arrived: ProxiedRequest[] = [];
+    const proxy = await startProxy({ target: stack.url, exchange: (req, send) => (arrived.push(req), send(req)) });
+    try {
+      const { exitCode } = await cli([...targetArgs(proxy.url), '--only', 'gitlab-runner']);
+      expect(exitCode).toBe(0);
+      const firstReplay = arrived.findIndex((req) => !fromTheSuite(req));
+      const projectsMadeBefore = arrived.slice(0, firstReplay).filter((req) => req.method === 'POST' && req.path === '/api/v1/projects');
+      // The first interaction needs one CI project; the set-ups ahead made those of the next ones.
+      expect(projectsMadeBefore.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('cannot run (exit 2) when the target cannot be reached', async () => {
     await expect(cli(['--target', 'http://127.0.0.1:1', '--gitlab-url', stack.gitlabUrl, '--private-token', 'abcdefgh'])).rejects.toBeInstanceOf(CannotRunError);
   });

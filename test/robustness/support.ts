@@ -258,7 +258,8 @@ export async function leftovers(stack: RunningReferenceStack): Promise<{ project
   const auth = `private_token=${encodeURIComponent(stack.users.maintainer)}&url=${encodeURIComponent(stack.gitlabUrl)}`;
   const projects = (await (await fetch(`${stack.url}/api/v1/projects?${auth}`)).json()) as Array<{ id: number; name: string }>;
   const runners = (await (await fetch(`${stack.url}/api/v1/runners?${auth}`)).json()) as Array<{ id: number }>;
-  return { projects: projects.filter((p) => p.name.startsWith('conformance-')).map((p) => p.id), runners: runners.map((r) => r.id) };
+  // A fork's CI project is named after its GitLab project, with the namespace: "Conformance / conformance-…".
+  return { projects: projects.filter((p) => /^(.+ \/ )?conformance-/.test(p.name)).map((p) => p.id), runners: runners.map((r) => r.id) };
 }
 
 /** Removes every CI project named by a conformance run and every runner from the stack (between runs of one test). */

@@ -68,9 +68,9 @@ test('doctor against a well set-up target: every finding ok, exit 0, only GET re
     expect.stringMatching(/^GitLab at \S+ answers its API v3$/),
     '--private-token: user "ci-maintainer" (id 101) on GitLab',
     expect.stringMatching(/^the target accepts that user with url=\S+ \(GET \/api\/v1\/projects: 200\)$/),
-    expect.stringMatching(/^40 GitLab project\(s\) usable .*the run needs at least 3/),
-    expect.stringMatching(/^--developer-token: user "ci-developer" \(id 102\), who sees but does not manage the 40 GitLab projects/),
-    expect.stringMatching(/^--outsider-token: user "ci-outsider" \(id 103\), who does not see the 40 GitLab projects/),
+    expect.stringMatching(/^100 GitLab project\(s\) usable .*the run needs at least 3/),
+    expect.stringMatching(/^--developer-token: user "ci-developer" \(id 102\), who sees but does not manage the 100 GitLab projects/),
+    expect.stringMatching(/^--outsider-token: user "ci-outsider" \(id 103\), who does not see the 100 GitLab projects/),
   ]);
   const sent = target.requests.slice(before);
   expect(sent.length).toBeGreaterThan(0);

@@ -33,7 +33,7 @@ export function fakeGitlabCommand(program: Command): void {
           [
             `Fake GitLab (API v3): ${gitlabUrl}/api/v3`,
             `Users (private tokens): maintainer ${users.maintainer}, developer ${users.developer}, outsider ${users.outsider}`,
-            'The maintainer manages GitLab projects 1001-1060 (the developer has developer access to them);',
+            'The maintainer manages GitLab projects 1001-1120 (the developer has developer access to them);',
             'the outsider owns 2001-2002.',
             `Try: curl -H "PRIVATE-TOKEN: ${users.maintainer}" "${gitlabUrl}/api/v3/user"`,
             'Press Ctrl+C to stop.',

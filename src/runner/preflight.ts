@@ -83,13 +83,17 @@ export async function preflight(config: RunConfig): Promise<PreflightResult> {
     { role: 'developer', option: '--developer-token', token: config.developerToken },
     { role: 'outsider', option: '--outsider-token', token: config.outsiderToken },
   ];
+  const given = others.filter((other): other is typeof other & { token: string } => other.token !== undefined);
+  // Both users are identified first; then what each may do is checked, side by side.
+  const identities = await Promise.all(given.map(({ token }) => identify(clients.gitlab, token)));
   const seen = [{ option: '--private-token', user: maintainer.user }];
-  for (const { role, option, token } of others) {
-    if (!token) continue;
-    const finding = await otherUser(clients.gitlab, { role, option, token }, seen, usable.ids);
-    findings.push(finding.finding);
-    if (finding.user) seen.push({ option, user: finding.user });
-  }
+  const checked = given.map((other, k) => {
+    const identity = identities[k];
+    const earlier = [...seen];
+    if ('user' in identity) seen.push({ option: other.option, user: identity.user });
+    return otherUser(clients.gitlab, other, identity, earlier, usable.ids);
+  });
+  findings.push(...(await Promise.all(checked)));
   return { findings, gitlabProjectIds: usable.ids };
 }
 
@@ -186,16 +190,16 @@ const ACCESS_WANTED = {
 async function otherUser(
   gitlab: HttpClient,
   other: { role: keyof typeof ACCESS_WANTED; option: string; token: string },
+  identity: Identity,
   seen: Array<{ option: string; user: GitlabUser }>,
   ids: number[],
-): Promise<{ finding: Finding; user?: GitlabUser }> {
-  const identity = await identify(gitlab, other.token);
+): Promise<Finding> {
   if (!('user' in identity)) {
-    return { finding: problem(`${other.option}: ${'refused' in identity ? `GitLab does not know this token (${identity.refused})` : `GitLab did not answer: ${identity.unanswered}`}`) };
+    return problem(`${other.option}: ${'refused' in identity ? `GitLab does not know this token (${identity.refused})` : `GitLab did not answer: ${identity.unanswered}`}`);
   }
   const { user } = identity;
   const same = seen.find((s) => s.user.id === user.id);
-  if (same) return { finding: problem(`${other.option} is the same GitLab user as ${same.option} ("${user.username}"): it must be another user`), user };
+  if (same) return problem(`${other.option} is the same GitLab user as ${same.option} ("${user.username}"): it must be another user`);
   const wanted = ACCESS_WANTED[other.role];
   const wrong: number[] = [];
   await Promise.all(
@@ -208,9 +212,9 @@ async function otherUser(
   const who = `user "${user.username}" (id ${user.id})`;
   if (wrong.length) {
     const list = wrong.sort((a, b) => a - b).join(', ');
-    return { finding: problem(`${other.option}: must be a user who ${wanted.access} the GitLab projects the run uses (${wanted.purpose}); ${who} is not, for ${list}`), user };
+    return problem(`${other.option}: must be a user who ${wanted.access} the GitLab projects the run uses (${wanted.purpose}); ${who} is not, for ${list}`);
   }
-  return { finding: ok(`${other.option}: ${who}, who ${wanted.access} the ${ids.length} GitLab projects the run uses`), user };
+  return ok(`${other.option}: ${who}, who ${wanted.access} the ${ids.length} GitLab projects the run uses`);
 }
 
 async function statusOf(gitlab: HttpClient, path: string, token: string): Promise<number | undefined> {

@@ -28,8 +28,10 @@ export async function discoverGitlabProjectIds(input: DiscoveryInput): Promise<n
   const taken = await ciProjectGitlabIds(input);
   const candidates = shuffle(visible.filter((id) => !taken.has(id)), input.seed);
   const managed: number[] = [];
-  for (let i = 0; i < candidates.length && managed.length < input.wanted; i += 10) {
-    const batch = candidates.slice(i, i + 10);
+  // As many candidates at once as ids are still wanted (the client bounds the requests in flight).
+  for (let i = 0; i < candidates.length && managed.length < input.wanted; ) {
+    const batch = candidates.slice(i, i + input.wanted - managed.length);
+    i += batch.length;
     const answers = await Promise.all(batch.map((id) => input.gitlab.send({ method: 'GET', path: `/projects/${id}/hooks`, headers: auth })));
     batch.forEach((id, k) => answers[k].status === 200 && managed.push(id));
   }

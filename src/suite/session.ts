@@ -1,5 +1,5 @@
 // One suite file's session: the HTTP client, the state of the run, the validator, and the recording of
-// results. Created once per suite file; everything it creates is removed in the file's afterAll.
+// results. Created once per suite file; everything the files create is removed in their afterAll, at once.
 import type { RunConfig } from '../config/run-config';
 import { apiBase } from '../config/run-config';
 import { caseUnder, type CaseSpec, type OperationCases, type Prerequisite } from '../derive/cases';
@@ -82,6 +82,19 @@ class RunWide {
     this.gitlabIds = new GitlabIdPool(this.config.gitlabProjectIds);
     this.ledger = new Ledger(handoff.ledgerFile, Buffer.from(handoff.ledgerKey, 'base64'));
   }
+
+  /** The removal of each suite file's state. */
+  private readonly removals: Array<() => Promise<void>> = [];
+  private closing?: Promise<void>;
+
+  onClose(remove: () => Promise<void>): void {
+    this.removals.push(remove);
+  }
+
+  /** Removes the state of every suite file at once (Jest would run the files' afterAll one after the other). */
+  close(): Promise<void> {
+    return (this.closing ??= Promise.all(this.removals.map((remove) => remove())).then(() => undefined));
+  }
 }
 
 let runWide: RunWide | undefined;
@@ -117,6 +130,7 @@ export class Session {
       ledger: this.run.ledger,
     });
     this.world = new World(this.config, fixtures);
+    this.run.onClose(() => this.removeOwn());
   }
 
   /**
@@ -206,8 +220,15 @@ export class Session {
     return evidenceOf(steps, this.run.redactor, this.run.redactor.text(curl));
   }
 
-  /** Removes everything this suite file created; what could not be removed stays in the ledger for the run. */
-  async close(): Promise<void> {
+  /**
+   * Removes everything the run's suite files created; what could not be removed stays in the ledger for the
+   * run. Every file's cases are over when the first file's afterAll runs: they share Jest's root block.
+   */
+  close(): Promise<void> {
+    return this.run.close();
+  }
+
+  private async removeOwn(): Promise<void> {
     const removeAll = async () => void (await this.world.removeAll());
     await (this.timing ? this.timing.timeClose(removeAll) : removeAll());
   }

@@ -99,11 +99,13 @@ test('stopped by SIGINT midway, the lines printed before and after the signal ad
   const proxy = await startFaultyTarget({ upstream: stack.url, fault: () => ({ kind: 'delay', ms: 10 }) });
   const reportDir = tempDir('progress-sigint');
   try {
-    const child = startCli(['run', ...targetArgs(proxy.url, stack, reportDir), '--timeout', '3000']);
+    // Few enough requests in flight that the parts end one after another, not all in the same moment.
+    const child = startCli(['run', ...targetArgs(proxy.url, stack, reportDir), '--timeout', '3000', '--concurrency', '16']);
     const aPartEnded = /^ {2}\S+: \d+ passed, \d+ failed, \d+ skipped \(\d/m;
     while (!aPartEnded.test(child.stderr())) await new Promise((resolve) => setTimeout(resolve, 50));
-    // Into the next part far enough for some of its checks to have ended.
-    await proxy.seen(proxy.requests.length + 60);
+    // Into the next part far enough for some of its checks to have ended (a run that ends first fails below).
+    const ended = await Promise.race([proxy.seen(proxy.requests.length + 60).then(() => false), child.done.then(() => true)]);
+    expect({ runEndedBeforeTheSignal: ended }).toEqual({ runEndedBeforeTheSignal: false });
     child.process.kill('SIGINT');
     const result = await child.done;
     expect(result.code).toBe(130);

@@ -13,7 +13,9 @@ import type { V4MockServer } from '@pact-foundation/pact/src/v4/http/types';
 import type { V4RequestBuilder } from '@pact-foundation/pact/src/v4/http/types';
 import * as MatchersV3 from '@pact-foundation/pact/src/v3/matchers';
 import { SpecificationVersion } from '@pact-foundation/pact/src/v3/types';
+import { makeConsumerPact } from '@pact-foundation/pact-core/src/consumer';
 import { HttpClient } from '../../src/http/client';
+import type { Transport } from '../../src/http/types';
 import { comparePactFiles, PACTS_DIR, pactFileName } from '../../src/pact/files';
 import { STATE } from '../../src/pact/state-names';
 
@@ -40,9 +42,31 @@ export function consumerPact(consumer: string): ConsumerPact {
   return { pact, dir, consumer };
 }
 
-/** The project's single HTTP layer, pointed at the mock server's /api/v1. */
-export function transportFor(mock: V4MockServer): HttpClient {
-  return new HttpClient({ baseUrl: `${mock.url}/api/v1`, timeoutMs: 5_000, concurrency: 4 });
+/**
+ * The project's single HTTP layer, pointed at the mock server's /api/v1. An answer is handed on once the
+ * mock server has recorded its request as matched: on a busy machine it can answer first, and the test then
+ * fails with "expected but not received" for a request that was answered (pact-foundation/pact-reference#535).
+ */
+export function transportFor(mock: V4MockServer): Transport {
+  const client = new HttpClient({ baseUrl: `${mock.url}/api/v1`, timeoutMs: 5_000, concurrency: 4 });
+  return {
+    send: async (request) => {
+      const response = await client.send(request);
+      await matchRecorded(mock.port);
+      return response;
+    },
+  };
+}
+
+/** Reads the mock servers' bookkeeping (by port); the pact it names is never written. */
+let mockServers: ReturnType<typeof makeConsumerPact> | undefined;
+
+/** Waits, up to a bound, until the mock server on `port` has every expected request recorded (a mismatch never is: Pact reports it). */
+async function matchRecorded(port: number): Promise<void> {
+  mockServers ??= makeConsumerPact('mock-server-bookkeeping', PROVIDER);
+  for (let waited = 0; waited < 2_000 && !mockServers.mockServerMatchedSuccessfully(port); waited += 10) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /**

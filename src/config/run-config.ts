@@ -9,8 +9,8 @@ export const DEFAULTS = {
   profile: STRICT_PROFILE,
   reportDir: 'reports',
   timeoutMs: 10_000,
-  // Enough in flight that a run over a 50 ms network stays within twice its local time (bench/README.md);
-  // few enough that a staging server hardly notices one client.
+  // Enough in flight that a run over a 50 ms network stays within 1.5x its local time (bench/README.md): a
+  // run is short chains of dependent requests, and over a distant network the requests in flight bound it.
   concurrency: 96,
   // Generated checks: random inputs per operation and parameter (besides the fixed catalog of boundary and
   // hostile values, always tried), and random sequences of changes per list and steps per sequence. Chosen

@@ -78,6 +78,14 @@ const MAX_HEADER_BYTES = 1024 * 1024;
 /** Wall-clock milliseconds since the epoch, with sub-millisecond precision. */
 const now = (): number => performance.timeOrigin + performance.now();
 
+/**
+ * How long a kept-alive connection may wait for its next request before it is closed. A server closes idle
+ * connections too (Node's after 5 s): a request written on one just as the server closes it is reset
+ * unanswered. On a busy machine a connection can wait that long (set-ups made before a slow process
+ * starts); Node's agent closes it after this (or the server's Keep-Alive hint less a second, if shorter).
+ */
+export const IDLE_SOCKET_MS = 1_000;
+
 export class HttpClient implements Transport {
   private readonly slots: Semaphore;
   private readonly agent: http.Agent;
@@ -87,7 +95,7 @@ export class HttpClient implements Transport {
     this.slots = new Semaphore(options.concurrency);
     const secure = new URL(options.baseUrl).protocol === 'https:';
     this.transport = secure ? https : http;
-    this.agent = new (secure ? https : http).Agent({ keepAlive: true, maxSockets: options.concurrency });
+    this.agent = new (secure ? https : http).Agent({ keepAlive: true, maxSockets: options.concurrency, timeout: IDLE_SOCKET_MS });
   }
 
   async send(request: ApiRequest): Promise<ApiResponse> {

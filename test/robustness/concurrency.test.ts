@@ -16,7 +16,8 @@ const LATENCY = { kind: 'delay', ms: 15 } as const;
 
 // Each case runs its own CLI against its own proxy: side by side.
 test.concurrent.each([
-  ['--concurrency 3', ['--concurrency', '3'], 3],
+  // A suite file and a pact (their shares of the bound), which a low bound makes long.
+  ['--concurrency 3', ['--concurrency', '3', '--only', 'projects,gitlab'], 3],
   [`the default (${DEFAULTS.concurrency})`, [], DEFAULTS.concurrency],
 ])('run with %s: at most that many requests in flight', async (_name, options, limit) => {
   const proxy = await startFaultyTarget({ upstream: stack.url, fault: () => LATENCY });

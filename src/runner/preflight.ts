@@ -44,8 +44,8 @@ export function formatFinding(finding: Finding): string {
 }
 
 /** The pre-flight of `run` and `verify-pacts`: its findings as progress lines; a problem stops the command (exit 2). */
-export async function requireReady(config: RunConfig, log: (line: string) => void): Promise<number[]> {
-  const { findings, gitlabProjectIds } = await preflight(config);
+export async function requireReady(config: RunConfig, log: (line: string) => void, idsWanted = GITLAB_IDS_WANTED): Promise<number[]> {
+  const { findings, gitlabProjectIds } = await preflight(config, idsWanted);
   for (const finding of findings) log(`  ${formatFinding(finding)}`);
   const problems = findings.filter((f) => !f.ok);
   if (problems.length) {
@@ -67,7 +67,15 @@ interface Clients {
   gitlab: HttpClient;
 }
 
-export async function preflight(config: RunConfig): Promise<PreflightResult> {
+/**
+ * GitLab ids worth finding for a run of `plannedChecks`: a check holds at most two at a time, and the suite
+ * files share a few; finding and checking more (three requests each) would cost a small run for nothing.
+ */
+export function gitlabIdsWanted(plannedChecks: number): number {
+  return Math.min(GITLAB_IDS_WANTED, 2 * plannedChecks + 10);
+}
+
+export async function preflight(config: RunConfig, idsWanted = GITLAB_IDS_WANTED): Promise<PreflightResult> {
   const options = { timeoutMs: config.timeoutMs, concurrency: config.concurrency, obeysStop: false };
   const clients = { api: new HttpClient({ baseUrl: apiBase(config.target), ...options }), gitlab: new HttpClient({ baseUrl: `${config.gitlabUrl}/api/v3`, ...options }) };
   const [target, maintainer] = await Promise.all([servesApi(config, clients.api), identify(clients.gitlab, config.privateToken)]);
@@ -76,7 +84,7 @@ export async function preflight(config: RunConfig): Promise<PreflightResult> {
   const accepted = await acceptsUser(config, clients.api);
   findings.push(accepted.finding);
   if (!accepted.finding.ok) return { findings, gitlabProjectIds: [] };
-  const usable = await usableProjects(config, clients, maintainer.user, accepted.taken);
+  const usable = await usableProjects(config, clients, maintainer.user, accepted.taken, idsWanted);
   findings.push(...usable.findings);
   if (!usable.ids.length) return { findings, gitlabProjectIds: [] };
   const others: Array<{ role: keyof typeof ACCESS_WANTED; option: string; token?: string }> = [
@@ -157,7 +165,7 @@ async function acceptsUser(config: RunConfig, api: HttpClient): Promise<{ findin
 }
 
 /** The GitLab projects the run may attach CI projects to: managed by the user, without a CI project yet. */
-async function usableProjects(config: RunConfig, clients: Clients, user: GitlabUser, taken: Set<number>): Promise<{ findings: Finding[]; ids: number[] }> {
+async function usableProjects(config: RunConfig, clients: Clients, user: GitlabUser, taken: Set<number>, wanted: number): Promise<{ findings: Finding[]; ids: number[] }> {
   const findings: Finding[] = [];
   let ids: number[];
   if (config.gitlabProjectIds.length) {
@@ -169,14 +177,14 @@ async function usableProjects(config: RunConfig, clients: Clients, user: GitlabU
     ids = config.gitlabProjectIds.filter((id) => !unmanaged.includes(id) && !used.includes(id));
   } else {
     try {
-      ids = await discoverGitlabProjectIds({ gitlab: clients.gitlab, ci: clients.api, privateToken: config.privateToken, gitlabUrl: config.gitlabUrl, wanted: GITLAB_IDS_WANTED, seed: config.runId });
+      ids = await discoverGitlabProjectIds({ gitlab: clients.gitlab, ci: clients.api, privateToken: config.privateToken, gitlabUrl: config.gitlabUrl, wanted, seed: config.runId });
     } catch (error) {
       return { findings: [problem(`could not list the GitLab projects of user "${user.username}": ${causeOf(error)}`)], ids: [] };
     }
   }
   const given = config.gitlabProjectIds.length ? 'of --gitlab-project-ids ' : '';
   const counted = `${ids.length} GitLab project(s) ${given}usable (managed by "${user.username}", no CI project yet on the target); the run needs at least ${GITLAB_IDS_NEEDED}`;
-  if (ids.length >= GITLAB_IDS_NEEDED) findings.push(ok(`${counted} and uses up to ${GITLAB_IDS_WANTED}`));
+  if (ids.length >= GITLAB_IDS_NEEDED) findings.push(ok(`${counted} and uses up to ${wanted}`));
   else findings.push(problem(`${counted}: give user "${user.username}" master access to more GitLab projects, or name them with --gitlab-project-ids (GITLAB_CI_GITLAB_PROJECT_IDS)`));
   return { findings, ids: ids.length >= GITLAB_IDS_NEEDED ? ids : [] };
 }

@@ -22,7 +22,7 @@ import { HANDOFF_VARIABLE, writeDescription, writePlan, type Handoff } from './h
 import { shareRun, verifyContracts } from './contracts';
 import { GAVE_UP, runSuites, type SuiteEvents } from './jest';
 import { PACT_UNIT, runPlan, type PlannedCheck } from './plan';
-import { requireReady } from './preflight';
+import { gitlabIdsWanted, requireReady } from './preflight';
 import { Progress } from './progress';
 import { targetName } from './target';
 
@@ -47,7 +47,7 @@ export async function certify(config: RunConfig, log: (line: string) => void, de
   for (const secret of secretsOf(config)) consoleRedactor.add(secret);
   const planned = runPlan(description, loadPacts(), config);
   log(firstLine(config, planned, embedded));
-  const gitlabProjectIds = await requireReady(config, log);
+  const gitlabProjectIds = await requireReady(config, log, gitlabIdsWanted(planned.length));
   log(`Seed ${config.seed} (the same generated inputs again: --seed ${config.seed})`);
 
   const api = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency, obeysStop: false });

@@ -37,6 +37,11 @@ function command(name: string, check: (m: ListModel) => boolean, run: (m: ListMo
 const hasLive = (of: (m: ListModel) => Array<{ deleted: boolean }>) => (m: ListModel) => m.live(of(m)).length > 0;
 const projects = (m: ListModel) => m.projects;
 const runners = (m: ListModel) => m.runners;
+/** The i-th live runner and the j-th live project. */
+const pair = (m: ListModel, i: number, j: number) => [pick(m.live(m.runners), i), pick(m.live(m.projects), j)] as const;
+/** Whether that runner is linked to that project; undefined when there is no such pair. */
+const linked = (m: ListModel, i: number, j: number): boolean | undefined =>
+  hasLive(runners)(m) && hasLive(projects)(m) ? pair(m, i, j)[0].projectIds.has(pair(m, i, j)[1].id) : undefined;
 
 const COMMANDS = {
   createProject: fc.constantFrom('master', 'main', 'release/1.0').map((ref) =>
@@ -74,16 +79,18 @@ const COMMANDS = {
       runner.deleted = true;
     }),
   ),
+  // Only a link that is not there yet, and only one that is, is made or undone: doing either again is what
+  // DELETE-IDEMPOTENT-REPEAT (and a profile's departure from it) is about, not the list.
   link: fc.tuple(fc.nat(MAX_PROJECTS), fc.nat(MAX_PROJECTS)).map(([i, j]) =>
-    command(`link runner #${i} to project #${j}`, (m) => hasLive(runners)(m) && hasLive(projects)(m), async (m, r) => {
-      const [runner, p] = [pick(m.live(m.runners), i), pick(m.live(m.projects), j)];
+    command(`link runner #${i} to project #${j}`, (m) => linked(m, i, j) === false, async (m, r) => {
+      const [runner, p] = pair(m, i, j);
       await r.example.scope.linkRunner(p, runner);
       runner.projectIds.add(p.id);
     }),
   ),
   unlink: fc.tuple(fc.nat(MAX_PROJECTS), fc.nat(MAX_PROJECTS)).map(([i, j]) =>
-    command(`unlink runner #${i} from project #${j}`, (m) => hasLive(runners)(m) && hasLive(projects)(m), async (m, r) => {
-      const [runner, p] = [pick(m.live(m.runners), i), pick(m.live(m.projects), j)];
+    command(`unlink runner #${i} from project #${j}`, (m) => linked(m, i, j) === true, async (m, r) => {
+      const [runner, p] = pair(m, i, j);
       await r.example.scope.gitlab.unlinkRunner(p.id, runner.id);
       runner.projectIds.delete(p.id);
     }),

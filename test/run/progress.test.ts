@@ -44,9 +44,10 @@ function tally(stderr: string): { summed: number[]; summary: number[] } {
   return { summed, summary: summary!.slice(1, 4).map(Number) };
 }
 
-// Timing: the bound is the CLI listing the rules, measured in this test (best of three, alternately:
-// test/timing.ts).
+// Timing: the bound is the CLI listing the rules, measured in this test (alternately, best of up to three
+// rounds: test/timing.ts).
 test('the first line comes before any request, within twice the time the CLI takes to list the rules', async () => {
+  const boundOf = (listing: { durationMs: number }) => 2 * listing.durationMs;
   let firstRequestAt: number | undefined;
   const proxy = await startFaultyTarget({ upstream: stack.url, fault: () => void (firstRequestAt ??= Date.now()) });
   try {
@@ -64,8 +65,9 @@ test('the first line comes before any request, within twice the time the CLI tak
           return { durationMs: run.firstLineMs! };
         },
       },
+      (b) => b.run.durationMs < boundOf(b.listing),
     );
-    expect(best.run.durationMs).toBeLessThan(2 * best.listing.durationMs);
+    expect(best.run.durationMs).toBeLessThan(boundOf(best.listing));
   } finally {
     await proxy.close();
   }

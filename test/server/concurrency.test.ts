@@ -32,8 +32,8 @@ test('20 runners polling at once for 10 pending builds: every build handed out e
   });
 });
 
-// Timing: the bound is the same requests sent one after another, measured in this test (best of three,
-// alternately: test/timing.ts).
+// Timing: the bound is the same requests sent one after another, measured in this test (alternately, best
+// of up to three rounds: test/timing.ts).
 test('a burst of mixed requests at once takes no longer than the same requests one after another', async () => {
   const p = await api.createProject();
   const runner = await api.registerRunner(p.token);
@@ -44,13 +44,14 @@ test('a burst of mixed requests at once takes no longer than the same requests o
         ? api.call('POST', '/builds/register', { body: { token: runner.token } })
         : api.call('GET', '/commits', { query: { project_id: p.id, project_token: p.token } });
   const COUNT = 300;
+  const boundOf = (oneAfterAnother: { durationMs: number }) => 2 * oneAfterAnother.durationMs;
   const best = await bestOfAlternately({
     oneAfterAnother: () =>
       timed(async () => {
         for (let i = 0; i < COUNT; i += 1) await request(i);
       }),
     atOnce: () => timed(() => Promise.all(Array.from({ length: COUNT }, (_, i) => request(i)))),
-  });
+  }, (b) => b.atOnce.durationMs < boundOf(b.oneAfterAnother));
   // At once, the server and the client share the CPU the same way: nothing queues behind a lock.
-  expect(best.atOnce.durationMs).toBeLessThan(2 * best.oneAfterAnother.durationMs);
+  expect(best.atOnce.durationMs).toBeLessThan(boundOf(best.oneAfterAnother));
 });

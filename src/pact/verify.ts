@@ -108,6 +108,8 @@ export const CONTRACT_CONCURRENCY = CONTRACT_LANES * LANE_CONCURRENCY;
 /** What the lanes of one verification share, and a lane's share of the GitLab ids. */
 interface Lanes {
   options: VerifyPactsOptions;
+  results: Map<PactInteraction, InteractionResult>;
+  redactor: Redactor;
   gitlabIds: GitlabIdPool;
   laneGitlabIds: number;
 }
@@ -123,7 +125,7 @@ export async function verifyPacts(config: RunConfig, options: VerifyPactsOptions
     chosen ? pacts.map(({ file, pact }) => ({ file, pact: { ...pact, interactions: pact.interactions.filter((i) => chosen(pact.consumer.name, i.description)) } })) : pacts,
     results,
   );
-  const replayed = plans.length > 0 ? await replayInLanes(config, options, plans, results, redactor) : { cleanupFailures: [], verifierOutput: '' };
+  const replayed = plans.length > 0 ? await replayInLanes(config, { options, results, redactor }, plans) : { cleanupFailures: [], verifierOutput: '' };
   const interactions = [...results.values()];
   return {
     target: config.target,
@@ -165,23 +167,17 @@ function planInteractions(config: RunConfig, pacts: Array<{ file: string; pact: 
 }
 
 /** The pacts in lanes, as many as the GitLab ids allow (a lane holds at least GITLAB_IDS_NEEDED), replayed at once. */
-async function replayInLanes(
-  config: RunConfig,
-  options: VerifyPactsOptions,
-  plans: Plan[],
-  results: Map<PactInteraction, InteractionResult>,
-  redactor: Redactor,
-): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
+async function replayInLanes(config: RunConfig, shared: Pick<Lanes, 'options' | 'results' | 'redactor'>, plans: Plan[]): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
   const discovery = new HttpClient({ baseUrl: apiBase(config.target), timeoutMs: config.timeoutMs, concurrency: config.concurrency });
-  const ids = await gitlabIdsFor(config, options, discovery, LANE_GITLAB_IDS * Math.min(CONTRACT_LANES, plans.length));
+  const ids = await gitlabIdsFor(config, shared.options, discovery, LANE_GITLAB_IDS * Math.min(CONTRACT_LANES, plans.length));
   const count = Math.max(1, Math.min(CONTRACT_LANES, plans.length, Math.floor(ids.length / GITLAB_IDS_NEEDED), config.concurrency));
   const plansOf = (lane: number) => plans.filter((_plan, i) => i % count === lane);
   // One pool for all lanes: a lane whose id another client took meanwhile claims another of them.
   const gitlabIds = new GitlabIdPool(ids);
   // A lane's share of --concurrency: the verifier's replayed request, and the state client's requests.
   const laneConfig = { ...config, concurrency: Math.floor(config.concurrency / count) };
-  const lanes: Lanes = { options, gitlabIds, laneGitlabIds: Math.floor(ids.length / count) };
-  const replayed = await Promise.all(Array.from({ length: count }, (_, lane) => replay(laneConfig, lanes, plansOf(lane), results, redactor)));
+  const lanes: Lanes = { ...shared, gitlabIds, laneGitlabIds: Math.floor(ids.length / count) };
+  const replayed = await Promise.all(Array.from({ length: count }, (_, lane) => replay(laneConfig, lanes, plansOf(lane))));
   return { cleanupFailures: replayed.flatMap((r) => r.cleanupFailures), verifierOutput: replayed.map((r) => r.verifierOutput).join('') };
 }
 
@@ -189,16 +185,10 @@ async function replayInLanes(
  * Replays the planned interactions with the verifier against the recorder proxy, their states set up
  * by the state server, and removes what they created whatever happens.
  */
-async function replay(
-  config: RunConfig,
-  lanes: Lanes,
-  plans: Plan[],
-  results: Map<PactInteraction, InteractionResult>,
-  redactor: Redactor,
-): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
+async function replay(config: RunConfig, lanes: Lanes, plans: Plan[]): Promise<{ cleanupFailures: string[]; verifierOutput: string }> {
   const replays = new ReplayRecorder(config.target, secretVariables(config));
-  const { options } = lanes;
-  const session = StateSession.start(config, lanes, redactor, replays);
+  const { options, results, redactor } = lanes;
+  const session = StateSession.start(config, lanes, replays);
   /** Runs of the verifier so far (an interaction replayed again is not progress). */
   let rounds = 0;
   const recorder = await startProxy({
@@ -347,14 +337,14 @@ function newResult(pact: PactFile, interaction: PactInteraction): InteractionRes
     consumer: pact.consumer.name,
     provider: pact.provider.name,
     description: interaction.description,
-    states: (interaction.providerStates ?? []).map((s) => s.name),
+    states: statesOf(interaction),
     status: 'failed',
     mismatches: [],
   };
 }
 
 function sameStates(interaction: PactInteraction, seen: string[]): boolean {
-  const expected = (interaction.providerStates ?? []).map((s) => s.name);
+  const expected = statesOf(interaction);
   return JSON.stringify(expected.length ? expected : ['']) === JSON.stringify(seen);
 }
 
@@ -435,7 +425,8 @@ class StateSession {
     private readonly ahead: { overlap: boolean; gitlabIds: number },
   ) {}
 
-  static start(config: RunConfig, lanes: Lanes, redactor: Redactor, replays: ReplayRecorder): StateSession {
+  static start(config: RunConfig, lanes: Lanes, replays: ReplayRecorder): StateSession {
+    const { redactor } = lanes;
     const overlap = config.concurrency >= 2;
     const api = new HttpClient({
       baseUrl: apiBase(config.target),
@@ -530,9 +521,9 @@ class StateSession {
   }
 
   private setUpNext(): void {
-    const { providerStates = [] } = this.planned[this.prepared.length];
+    const planned = this.planned[this.prepared.length];
     const interaction = new Interaction(this.base, this.fixtures.scope());
-    this.track({ interaction, ready: this.setUpStates(interaction, providerStates), gitlabIds: gitlabIdsHeld(providerStates.map((s) => s.name)) });
+    this.track({ interaction, ready: this.setUpStates(interaction, planned.providerStates ?? []), gitlabIds: gitlabIdsHeld(statesOf(planned)) });
   }
 
   private track(prepared: Prepared): Prepared {

@@ -16,7 +16,6 @@ export function consumerNames(): string[] {
   return loadPacts(PACTS_DIR).map(({ pact }) => pact.consumer.name);
 }
 
-
 export interface RunShare {
   suites: RunConfig;
   /** Absent when the plan holds no interaction. */

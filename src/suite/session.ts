@@ -56,6 +56,9 @@ class RunWide {
   /** The description as the run resolved it: parsing and validating spec/ again would cost half a second. */
   readonly description: ApiDescription;
   readonly validate: ResponseValidator;
+  /** The removal of each suite file's state. */
+  private readonly removals: Array<() => Promise<void>> = [];
+  private closing?: Promise<void>;
 
   constructor() {
     const handoff = readHandoff();
@@ -82,10 +85,6 @@ class RunWide {
     this.gitlabIds = new GitlabIdPool(this.config.gitlabProjectIds);
     this.ledger = new Ledger(handoff.ledgerFile, Buffer.from(handoff.ledgerKey, 'base64'));
   }
-
-  /** The removal of each suite file's state. */
-  private readonly removals: Array<() => Promise<void>> = [];
-  private closing?: Promise<void>;
 
   onClose(remove: () => Promise<void>): void {
     this.removals.push(remove);

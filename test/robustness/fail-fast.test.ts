@@ -1,21 +1,23 @@
 // Broken servers are judged fast: when the state a group of checks needs cannot be made (a creation
 // answers an unusable body, a deletion does not free its GitLab project), the rest of the group fails at
 // once with the prerequisite's reason and the first failure's evidence, instead of waiting for time-outs.
-// Timing: the bound is 2x a run against the same server unbroken, measured in this test (alternately with
-// the broken runs, best of up to three rounds: test/timing.ts).
+// Timing: the bound is 2x a run against the same server unbroken, measured in this test side by side with
+// the broken runs, each against a reference stack of its own (up to three rounds: test/timing.ts).
 import type { RunReport } from '../../src/report/write';
 import { readReport } from '../report/support';
 import { runCli } from '../run/helpers';
-import { bestOfAlternately } from '../timing';
+import { sideBySide } from '../timing';
 import { removeLeftovers, startFaultyTarget, startReferenceStack, targetArgs, tempDir, type Fault, type RunningReferenceStack, type SeenRequest } from './support';
 
 /** The suite files of projects and runners: most of their cases need a CI project of their own. */
 const ONLY = 'projects,runners';
 
-let stack: RunningReferenceStack;
-afterAll(() => stack.close());
+const stacks: RunningReferenceStack[] = [];
+afterAll(() => Promise.all(stacks.map((stack) => stack.close())));
 
-async function run(fault: (request: SeenRequest) => Fault | undefined): Promise<{ report: RunReport; durationMs: number; code: number | null }> {
+type FaultOf = (request: SeenRequest) => Fault | undefined;
+
+async function run(stack: RunningReferenceStack, fault: FaultOf): Promise<{ report: RunReport; durationMs: number; code: number | null }> {
   const proxy = await startFaultyTarget({ upstream: stack.url, fault });
   const reportDir = tempDir('fail-fast');
   try {
@@ -30,26 +32,29 @@ async function run(fault: (request: SeenRequest) => Fault | undefined): Promise<
 const creation = (r: SeenRequest) => r.method === 'POST' && r.path.replace(/\.json$/, '') === '/projects';
 const deletion = (r: SeenRequest) => r.method === 'DELETE' && /^\/projects\/\d+(\.json)?$/.test(r.path);
 
-const BROKEN = {
+const BROKEN: Record<string, FaultOf> = {
   // Answered without forwarding: nothing is made, and the answer says nothing of what was.
-  'POST /projects answers 201 with a body that is no project': (r: SeenRequest): Fault | undefined => (creation(r) ? { kind: 'status', status: 201 } : undefined),
+  'POST /projects answers 201 with a body that is no project': (r: SeenRequest) => (creation(r) ? { kind: 'status', status: 201 } : undefined),
   // Answered without forwarding: the project stays on its GitLab project, which is never freed.
-  'DELETE /projects/:id answers 200 and keeps the project': (r: SeenRequest): Fault | undefined => (deletion(r) ? { kind: 'status', status: 200 } : undefined),
+  'DELETE /projects/:id answers 200 and keeps the project': (r: SeenRequest) => (deletion(r) ? { kind: 'status', status: 200 } : undefined),
 };
 type Outcome = Awaited<ReturnType<typeof run>>;
 /** The longest a run against a broken server may take. */
 const boundOf = (unbroken: Outcome) => 2 * unbroken.durationMs;
-let outcomes: Record<keyof typeof BROKEN | 'unbroken', Outcome>;
+/** By way: 'unbroken', or one of BROKEN. */
+let outcomes: Record<string, Outcome>;
 
 beforeAll(async () => {
-  stack = await startReferenceStack();
-  const broken = Object.fromEntries(Object.entries(BROKEN).map(([name, fault]) => [name, () => run(fault)])) as Record<keyof typeof BROKEN, () => Promise<Outcome>>;
-  outcomes = await bestOfAlternately({ unbroken: () => run(() => undefined), ...broken }, (best) =>
-    (Object.keys(BROKEN) as Array<keyof typeof BROKEN>).every((name) => best[name].durationMs <= boundOf(best.unbroken)),
-  );
+  const runs: Record<string, () => Promise<Outcome>> = {};
+  for (const [name, fault] of Object.entries({ unbroken: () => undefined, ...BROKEN })) {
+    const stack = await startReferenceStack();
+    stacks.push(stack);
+    runs[name] = () => run(stack, fault);
+  }
+  outcomes = await sideBySide(runs, (round) => Object.keys(BROKEN).every((name) => round[name].durationMs <= boundOf(round.unbroken)));
 }, 240_000);
 
-describe.each(Object.keys(BROKEN) as Array<keyof typeof BROKEN>)('a server where %s', (name) => {
+describe.each(Object.keys(BROKEN))('a server where %s', (name) => {
   let outcome: Outcome;
   beforeAll(() => {
     outcome = outcomes[name];

@@ -58,7 +58,7 @@ export async function startFaultyTarget(options: FaultyTargetOptions): Promise<F
   const agent = new http.Agent({ keepAlive: true });
   const sockets = new Set<Socket>();
   const waiters: Array<{ count: number; resolve: () => void }> = [];
-  let inFlight = 0;
+  const counter = inFlightCounter();
   const target: FaultyTarget = {
     url: '',
     requests: [],
@@ -70,14 +70,7 @@ export async function startFaultyTarget(options: FaultyTargetOptions): Promise<F
   };
 
   const server = http.createServer((req, res) => {
-    inFlight += 1;
-    target.maxInFlight = Math.max(target.maxInFlight, inFlight);
-    let done = false;
-    const finished = () => {
-      if (!done) inFlight -= 1;
-      done = true;
-    };
-    res.on('close', finished);
+    target.maxInFlight = Math.max(target.maxInFlight, counter.arrived(res));
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -109,6 +102,29 @@ export async function startFaultyTarget(options: FaultyTargetOptions): Promise<F
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   target.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return target;
+}
+
+/**
+ * Requests in flight at the proxy (`arrived` answers how many, the new one included): from their arrival
+ * until the answer's last byte is handed over (or the exchange is cut). Not until the 'close' event after
+ * it: the client may have read the answer and sent its next request before that event is handled.
+ */
+function inFlightCounter(): { arrived(res: http.ServerResponse): number } {
+  let inFlight = 0;
+  return {
+    arrived(res) {
+      inFlight += 1;
+      let done = false;
+      const finished = () => {
+        if (!done) inFlight -= 1;
+        done = true;
+      };
+      res.on('close', finished);
+      const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
+      res.end = ((...args: unknown[]) => (finished(), end(...args))) as typeof res.end;
+      return inFlight;
+    },
+  };
 }
 
 function seenRequest(n: number, req: http.IncomingMessage, body: Buffer): SeenRequest {

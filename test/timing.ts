@@ -24,13 +24,6 @@ export async function bestOfAlternately<K extends string, R extends { durationMs
   return best;
 }
 
-/** How long a promise took to settle, in ms. */
-export async function timed(send: () => Promise<unknown>): Promise<{ durationMs: number }> {
-  const started = performance.now();
-  await send();
-  return { durationMs: performance.now() - started };
-}
-
 /**
  * Runs every way at once, so that whatever else the machine does slows them alike; again, up to `rounds`,
  * while a round's results do not meet `bound`. Answers the round that met it, or the last one.
@@ -41,4 +34,11 @@ export async function sideBySide<K extends string, R>(ways: Record<K, () => Prom
     const results = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await ways[name]()]))) as Record<K, R>;
     if (round >= rounds || bound(results)) return results;
   }
+}
+
+/** How long a promise took to settle, in ms. */
+export async function timed(send: () => Promise<unknown>): Promise<{ durationMs: number }> {
+  const started = performance.now();
+  await send();
+  return { durationMs: performance.now() - started };
 }

@@ -34,9 +34,9 @@ const deletion = (r: SeenRequest) => r.method === 'DELETE' && /^\/projects\/\d+(
 
 const BROKEN: Record<string, FaultOf> = {
   // Answered without forwarding: nothing is made, and the answer says nothing of what was.
-  'POST /projects answers 201 with a body that is no project': (r: SeenRequest) => (creation(r) ? { kind: 'status', status: 201 } : undefined),
+  'POST /projects answers 201 with a body that is no project': (r) => (creation(r) ? { kind: 'status', status: 201 } : undefined),
   // Answered without forwarding: the project stays on its GitLab project, which is never freed.
-  'DELETE /projects/:id answers 200 and keeps the project': (r: SeenRequest) => (deletion(r) ? { kind: 'status', status: 200 } : undefined),
+  'DELETE /projects/:id answers 200 and keeps the project': (r) => (deletion(r) ? { kind: 'status', status: 200 } : undefined),
 };
 type Outcome = Awaited<ReturnType<typeof run>>;
 /** The longest a run against a broken server may take. */

@@ -289,6 +289,14 @@ export async function removeLeftovers(stack: RunningReferenceStack): Promise<voi
   }
 }
 
+/** A CLI run's exit code with its last lines: an assertion on the code then shows why it was not 0. */
+export function exitOf(result: CliResult): { code: number | null; tail: string[] } {
+  return { code: result.code, tail: result.stderr.split('\n').slice(-12) };
+}
+
+/** exitOf a run that exited 0, whatever its last lines. */
+export const EXITED_0 = { code: 0, tail: expect.anything() };
+
 export interface Child {
   process: ChildProcess;
   stderr(): string;

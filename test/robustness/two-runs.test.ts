@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { readReport } from '../report/support';
 import { ROOT, runCli } from '../run/helpers';
-import { leftovers, tempDir, type RunningReferenceStack } from './support';
+import { EXITED_0, exitOf, leftovers, tempDir, type RunningReferenceStack } from './support';
 
 test('two runs at once against one served stack both pass', async () => {
   const serve = spawn(process.execPath, [path.join(ROOT, 'bin', 'gitlab-ci-conformance.js'), 'serve', '--json'], { cwd: ROOT });
@@ -32,8 +32,8 @@ test('two runs at once against one served stack both pass', async () => {
       const report = readReport(dir);
       expect(report.checks.filter((c) => c.status !== 'passed').map((c) => `${c.id}: ${c.reason}`)).toEqual([]);
     }
-    expect({ code: a.code, tail: a.stderr.split('\n').slice(-12) }).toEqual({ code: 0, tail: expect.anything() });
-    expect({ code: b.code, tail: b.stderr.split('\n').slice(-12) }).toEqual({ code: 0, tail: expect.anything() });
+    expect(exitOf(a)).toEqual(EXITED_0);
+    expect(exitOf(b)).toEqual(EXITED_0);
     const stack = { url: served.url, gitlabUrl: served.gitlabUrl, users: served.users } as unknown as RunningReferenceStack;
     expect(await leftovers(stack)).toEqual({ projects: [], runners: [] });
   } finally {
